@@ -1,0 +1,87 @@
+//! The Stormwall UI, rendered on the server (`ssr`) and hydrated in the browser (`hydrate`).
+//!
+//! # Layout
+//! - [`api`]: server functions (board list, create board, board lookup) and the
+//!   [`api::Backend`] trait the server implements for them.
+//! - [`home`]: the home page: new board, existing boards.
+//! - [`board`]: the board page: palette, wall, timeline, stickies, connection status.
+//! - [`client`]: the browser side of the WebSocket protocol; it owns the board's signals.
+
+pub mod api;
+pub mod board;
+pub mod client;
+pub mod home;
+
+use leptos::prelude::*;
+use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
+use leptos_router::{
+    components::{Route, Router, Routes},
+    path, SsrMode,
+};
+
+/// The HTML document around the app (server side only).
+pub fn shell(options: LeptosOptions) -> impl IntoView {
+    view! {
+        <!DOCTYPE html>
+        <html lang="en">
+            <head>
+                <meta charset="utf-8" />
+                <meta name="viewport" content="width=device-width, initial-scale=1" />
+                <link rel="icon" href="/favicon.svg" type="image/svg+xml" />
+                <AutoReload options=options.clone() />
+                <HydrationScripts options />
+                <MetaTags />
+            </head>
+            <body>
+                <App />
+            </body>
+        </html>
+    }
+}
+
+#[component]
+pub fn App() -> impl IntoView {
+    provide_meta_context();
+    // Tests (and people reading the DOM) can tell when the page has become interactive.
+    Effect::new(move |_| {
+        if let Some(body) = document().body() {
+            let _ = body.set_attribute("data-hydrated", "true");
+        }
+    });
+    view! {
+        <Stylesheet id="leptos" href="/pkg/stormwall.css" />
+        <Title text="Stormwall" />
+        <Router>
+            <Routes fallback=NotFound>
+                <Route path=path!("") view=home::HomePage />
+                <Route path=path!("/b/:id") view=board::BoardPage ssr=SsrMode::Async />
+            </Routes>
+        </Router>
+    }
+}
+
+/// A 404 page; sets the HTTP status when rendered on the server.
+#[component]
+pub fn NotFound() -> impl IntoView {
+    #[cfg(feature = "ssr")]
+    {
+        if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
+            resp.set_status(http::StatusCode::NOT_FOUND);
+        }
+    }
+    view! {
+        <Title text="Not found · Stormwall" />
+        <main class="not-found">
+            <h1>"Nothing on this wall"</h1>
+            <p>"There is no board at this address. It may have been mistyped."</p>
+            <a class="button primary" href="/">"Go to your boards"</a>
+        </main>
+    }
+}
+
+#[cfg(feature = "hydrate")]
+#[wasm_bindgen::prelude::wasm_bindgen]
+pub fn hydrate() {
+    console_error_panic_hook::set_once();
+    leptos::mount::hydrate_body(App);
+}

@@ -1,0 +1,111 @@
+//! The WebSocket protocol between a browser (or any client) and the server: the only types
+//! that cross the wire. JSON text frames, one message per frame, tagged by `type`.
+//! See `docs/protocol.md` for examples.
+
+use crate::{Board, Command, Event};
+use serde::{Deserialize, Serialize};
+use uuid::Uuid;
+
+/// One board in the board list (`GET /api/boards`, home page).
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardSummary {
+    pub id: crate::BoardId,
+    pub title: String,
+    /// RFC 3339, UTC.
+    pub created_at: String,
+}
+
+/// Bumped on any incompatible change to these messages.
+pub const PROTOCOL_VERSION: u32 = 1;
+
+/// Client to server.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ClientMsg {
+    /// Ask the board to do something. `command_id` is chosen by the client and comes back in
+    /// the `ack` or `error` that answers it, and on the events it caused.
+    Command { command_id: Uuid, command: Command },
+}
+
+/// Server to client.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum ServerMsg {
+    /// First message on every connection: the board as of sequence number `seq`.
+    Welcome {
+        protocol: u32,
+        board: Board,
+        seq: u64,
+    },
+    /// A stored event, in log order. `seq` numbers are contiguous per board, starting at 1.
+    Event {
+        seq: u64,
+        command_id: Option<Uuid>,
+        event: Event,
+    },
+    /// The command was executed and its events (if any) are stored; `seq` is the board's
+    /// sequence number after them.
+    Ack { command_id: Uuid, seq: u64 },
+    /// Something this client sent was refused. Sent to that client only; nothing was stored.
+    Error {
+        code: String,
+        message: String,
+        command_id: Option<Uuid>,
+    },
+}
+
+impl ServerMsg {
+    pub fn error(code: &str, message: impl Into<String>, command_id: Option<Uuid>) -> Self {
+        ServerMsg::Error {
+            code: code.to_owned(),
+            message: message.into(),
+            command_id,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::{Position, StickyId, StickyKind};
+
+    #[test]
+    fn a_command_message_reads_as_documented() {
+        let json = r#"{"type":"command","command_id":"7b0c3c9e-2f5d-4a51-9a7e-3f0b8c1d2e4f",
+            "command":{"type":"add_sticky","id":"0d9c1a7e-5b4f-4c3d-8e2a-1f0e9d8c7b6a",
+            "kind":"domain_event","text":"Order Placed","pos":{"x":120,"y":40}}}"#;
+        let msg: ClientMsg = serde_json::from_str(json).unwrap();
+        let ClientMsg::Command { command, .. } = msg;
+        assert_eq!(
+            command,
+            Command::AddSticky {
+                id: "0d9c1a7e-5b4f-4c3d-8e2a-1f0e9d8c7b6a"
+                    .parse::<StickyId>()
+                    .unwrap(),
+                kind: StickyKind::DomainEvent,
+                text: "Order Placed".into(),
+                pos: Position::new(120, 40),
+            }
+        );
+    }
+
+    #[test]
+    fn a_welcome_round_trips_with_its_board() {
+        let id = crate::BoardId(Uuid::nil());
+        let mut board = Board::new(id);
+        board.apply_mut(&Event::BoardCreated { title: "T".into() });
+        board.apply_mut(&Event::StickyAdded {
+            id: StickyId(Uuid::from_u128(7)),
+            kind: StickyKind::Hotspot,
+            text: "Why?".into(),
+            pos: Position::new(-5, 9),
+        });
+        let msg = ServerMsg::Welcome {
+            protocol: PROTOCOL_VERSION,
+            board,
+            seq: 2,
+        };
+        let json = serde_json::to_string(&msg).unwrap();
+        assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+    }
+}

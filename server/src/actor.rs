@@ -1,0 +1,206 @@
+//! The board actor: one tokio task per open board, the only writer of that board's events.
+//!
+//! For each command it runs the core's `execute`, appends the events to the store, and only
+//! after the commit applies them and broadcasts them with their sequence numbers. Joining is a
+//! message too, so a new participant's snapshot and its event subscription start at exactly
+//! the same point in the log.
+
+use crate::store::{EventStore, StoreError};
+use std::sync::Arc;
+use stormwall_core::protocol::ServerMsg;
+use stormwall_core::{execute, Board, BoardId, Command};
+use thiserror::Error;
+use tokio::sync::{broadcast, mpsc, oneshot};
+use uuid::Uuid;
+
+/// Mailbox size: senders wait (back-pressure) rather than pile up memory.
+const MAILBOX: usize = 256;
+/// Events kept for slow receivers; one that falls further behind gets a fresh welcome.
+const BROADCAST_BUFFER: usize = 1024;
+
+#[derive(Debug, Error)]
+pub enum BoardError {
+    #[error(transparent)]
+    Rejected(#[from] stormwall_core::Error),
+    #[error("the change could not be saved; nothing was stored, please try again")]
+    Storage(#[source] StoreError),
+    #[error("the board is closing; reconnect and try again")]
+    Closed,
+}
+
+impl BoardError {
+    pub fn code(&self) -> &'static str {
+        match self {
+            BoardError::Rejected(e) => e.code(),
+            BoardError::Storage(_) => "storage_failed",
+            BoardError::Closed => "board_closed",
+        }
+    }
+}
+
+/// A stored event as it goes out: its seq, and the `event` message serialised once for all.
+#[derive(Debug)]
+pub struct Outgoing {
+    pub seq: u64,
+    pub json: String,
+}
+
+/// What a participant gets on joining: the board as of `seq`, and every event after it.
+pub struct Joined {
+    pub board: Board,
+    pub seq: u64,
+    pub events: broadcast::Receiver<Arc<Outgoing>>,
+}
+
+enum Msg {
+    Join {
+        reply: oneshot::Sender<Joined>,
+    },
+    Execute {
+        command_id: Option<Uuid>,
+        command: Command,
+        reply: oneshot::Sender<Result<u64, BoardError>>,
+    },
+}
+
+/// A cloneable handle to a board actor. The actor ends when the last handle is dropped.
+#[derive(Clone)]
+pub struct BoardHandle {
+    id: BoardId,
+    tx: mpsc::Sender<Msg>,
+}
+
+impl BoardHandle {
+    /// Starts the actor for a board whose log has been loaded into `board` up to `seq`.
+    pub fn spawn(store: EventStore, board: Board, seq: u64) -> Self {
+        let (tx, rx) = mpsc::channel(MAILBOX);
+        let id = board.id;
+        let (events, _) = broadcast::channel(BROADCAST_BUFFER);
+        let actor = BoardActor {
+            store,
+            board,
+            seq,
+            events,
+        };
+        tokio::spawn(actor.run(rx));
+        Self { id, tx }
+    }
+
+    pub fn id(&self) -> BoardId {
+        self.id
+    }
+
+    pub async fn join(&self) -> Result<Joined, BoardError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Join { reply })
+            .await
+            .map_err(|_| BoardError::Closed)?;
+        rx.await.map_err(|_| BoardError::Closed)
+    }
+
+    /// Executes a command; on success returns the board's seq after its events are stored.
+    pub async fn execute(
+        &self,
+        command_id: Option<Uuid>,
+        command: Command,
+    ) -> Result<u64, BoardError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::Execute {
+                command_id,
+                command,
+                reply,
+            })
+            .await
+            .map_err(|_| BoardError::Closed)?;
+        rx.await.map_err(|_| BoardError::Closed)?
+    }
+}
+
+struct BoardActor {
+    store: EventStore,
+    board: Board,
+    seq: u64,
+    events: broadcast::Sender<Arc<Outgoing>>,
+}
+
+impl BoardActor {
+    async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
+        while let Some(msg) = rx.recv().await {
+            match msg {
+                Msg::Join { reply } => {
+                    let _ = reply.send(Joined {
+                        board: self.board.clone(),
+                        seq: self.seq,
+                        events: self.events.subscribe(),
+                    });
+                }
+                Msg::Execute {
+                    command_id,
+                    command,
+                    reply,
+                } => {
+                    let outcome = self.execute(command_id, command).await;
+                    let _ = reply.send(outcome);
+                }
+            }
+        }
+        tracing::debug!(board = %self.board.id, "board actor stopped");
+    }
+
+    async fn execute(
+        &mut self,
+        command_id: Option<Uuid>,
+        command: Command,
+    ) -> Result<u64, BoardError> {
+        let events = execute(&self.board, command)?;
+        if events.is_empty() {
+            return Ok(self.seq);
+        }
+        if let Err(e) = self
+            .store
+            .append(self.board.id, self.seq, command_id, &events)
+            .await
+        {
+            tracing::error!(board = %self.board.id, error = %e, "append failed");
+            // A failed commit may still have reached the disk (say, the connection broke after
+            // COMMIT): re-read the log so memory never disagrees with what is stored.
+            self.reload().await;
+            return Err(BoardError::Storage(e));
+        }
+        // Stored: now, and only now, the events become visible.
+        for event in events {
+            self.seq += 1;
+            self.board.apply_mut(&event);
+            let msg = ServerMsg::Event {
+                seq: self.seq,
+                command_id,
+                event,
+            };
+            let json = serde_json::to_string(&msg).expect("server messages always serialise");
+            // No receivers is fine: nobody is watching.
+            let _ = self.events.send(Arc::new(Outgoing {
+                seq: self.seq,
+                json,
+            }));
+        }
+        Ok(self.seq)
+    }
+
+    async fn reload(&mut self) {
+        match self.store.load(self.board.id).await {
+            Ok(log) if log.len() as u64 != self.seq => {
+                tracing::warn!(board = %self.board.id, "log changed under a failed append; reloading");
+                let board = Board::replay(self.board.id, log.iter().map(|e| &e.event));
+                self.seq = log.len() as u64;
+                self.board = board;
+                // Receivers may have missed events; dropping the sender makes each session
+                // rejoin and start from a fresh welcome.
+                self.events = broadcast::channel(BROADCAST_BUFFER).0;
+            }
+            Ok(_) => {}
+            Err(e) => tracing::error!(board = %self.board.id, error = %e, "reload failed"),
+        }
+    }
+}

@@ -1,0 +1,52 @@
+//! Configuration, following the ecosystem's conventions: `DATABASE_URL` as sqlx reads it and
+//! `LEPTOS_SITE_ADDR` / `LEPTOS_SITE_ROOT` as cargo-leptos sets them, each with a flag.
+
+use clap::Parser;
+use std::net::SocketAddr;
+
+#[derive(Clone, Debug, Parser)]
+#[command(
+    name = "stormwall",
+    version,
+    about = "Stormwall: a self-hosted, real-time EventStorming board.",
+    long_about = "Stormwall: a self-hosted, real-time EventStorming board.\n\n\
+        Serves the board UI and its WebSocket sync on --addr, storing every change as an \
+        immutable event in the database given by --database (an SQLite file, created and \
+        migrated on first start). Only one server may use a database file at a time."
+)]
+pub struct Config {
+    /// Database URL. An SQLite file is created in the working directory by default.
+    #[arg(
+        long = "database",
+        env = "DATABASE_URL",
+        default_value = "sqlite://stormwall.db"
+    )]
+    pub database: String,
+
+    /// Address to listen on (host:port). Port 0 picks a free port.
+    #[arg(
+        long = "addr",
+        env = "LEPTOS_SITE_ADDR",
+        default_value = "127.0.0.1:3000"
+    )]
+    pub addr: SocketAddr,
+
+    /// Folder with the built browser bundle (`pkg/`) and static files, as cargo-leptos writes it.
+    #[arg(
+        long = "site-root",
+        env = "LEPTOS_SITE_ROOT",
+        default_value = "target/site"
+    )]
+    pub site_root: String,
+}
+
+impl Config {
+    /// A configuration for tests and tools: the given database, any free port on loopback.
+    pub fn for_database(database: impl Into<String>) -> Self {
+        Self {
+            database: database.into(),
+            addr: SocketAddr::from(([127, 0, 0, 1], 0)),
+            site_root: "target/site".into(),
+        }
+    }
+}

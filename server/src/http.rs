@@ -1,0 +1,90 @@
+//! The JSON API: `GET /api/boards`, `POST /api/boards`, `GET /api/boards/{id}`.
+
+use crate::actor::BoardError;
+use crate::registry::Registry;
+use crate::store::StoreError;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use stormwall_core::protocol::BoardSummary;
+use stormwall_core::BoardId;
+use thiserror::Error;
+
+/// What can go wrong in an HTTP request; each variant is one HTTP outcome.
+#[derive(Debug, Error)]
+pub enum ApiError {
+    #[error("no board with id {0}")]
+    UnknownBoard(String),
+    #[error(transparent)]
+    Board(#[from] BoardError),
+    #[error("the database is unavailable")]
+    Store(#[from] StoreError),
+}
+
+#[derive(Serialize)]
+struct ErrorBody {
+    code: &'static str,
+    message: String,
+}
+
+impl IntoResponse for ApiError {
+    fn into_response(self) -> Response {
+        let (status, code) = match &self {
+            ApiError::UnknownBoard(_) => (StatusCode::NOT_FOUND, "unknown_board"),
+            ApiError::Board(BoardError::Rejected(e)) => {
+                (StatusCode::UNPROCESSABLE_ENTITY, e.code())
+            }
+            ApiError::Board(e) => (StatusCode::SERVICE_UNAVAILABLE, e.code()),
+            ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_failed"),
+        };
+        if status.is_server_error() {
+            // The client gets the short message; the log keeps the cause.
+            tracing::error!(error = ?self, "request failed");
+        }
+        let body = ErrorBody {
+            code,
+            message: self.to_string(),
+        };
+        (status, Json(body)).into_response()
+    }
+}
+
+#[derive(Deserialize)]
+pub struct NewBoard {
+    pub title: String,
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Created {
+    pub id: BoardId,
+}
+
+pub async fn list_boards(
+    State(registry): State<Registry>,
+) -> Result<Json<Vec<BoardSummary>>, ApiError> {
+    Ok(Json(registry.store().list_boards().await?))
+}
+
+pub async fn create_board(
+    State(registry): State<Registry>,
+    Json(new): Json<NewBoard>,
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let id = registry.create(new.title).await?;
+    Ok((StatusCode::CREATED, Json(Created { id })))
+}
+
+pub async fn get_board(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+) -> Result<Json<BoardSummary>, ApiError> {
+    let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
+    let board_id: BoardId = id.parse().map_err(|_| unknown())?;
+    registry
+        .store()
+        .board_summary(board_id)
+        .await?
+        .map(Json)
+        .ok_or_else(unknown)
+}

@@ -1,0 +1,21 @@
+//! The Stormwall server: HTTP pages and API, one WebSocket per participant, one actor per board.
+//!
+//! # Layout
+//! - [`config`]: command line and environment (`--database`/`DATABASE_URL`, `--addr`/`LEPTOS_SITE_ADDR`).
+//! - [`store`]: the SQLite event store (append-only log, board list projection, file lock).
+//! - [`actor`]: the board actor, the only writer of its board's events.
+//! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
+//! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
+//! - [`http`]: the JSON API and its error type.
+//! - [`server`]: wires it all into one axum `Router` and serves it.
+
+pub mod actor;
+pub mod config;
+pub mod http;
+pub mod registry;
+pub mod server;
+pub mod store;
+pub mod ws;
+
+pub use config::Config;
+pub use server::{RunningServer, StartError};

@@ -1,0 +1,49 @@
+use clap::Parser;
+use stormwall::{Config, RunningServer};
+use tracing_subscriber::EnvFilter;
+
+#[tokio::main]
+async fn main() {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
+        )
+        .init();
+    let config = Config::parse();
+    let server = match RunningServer::start(config.clone()).await {
+        Ok(server) => server,
+        Err(e) => {
+            eprintln!("stormwall: {e}");
+            std::process::exit(1);
+        }
+    };
+    // Tests and scripts read this line to find the port when --addr ends in :0.
+    println!("stormwall listening on http://{}", server.addr);
+    tracing::info!(database = %config.database, "serving");
+    tokio::select! {
+        result = server.wait() => {
+            if let Err(e) = result {
+                eprintln!("stormwall: server failed: {e}");
+                std::process::exit(1);
+            }
+        }
+        _ = shutdown_signal() => {
+            tracing::info!("shutting down");
+        }
+    }
+}
+
+async fn shutdown_signal() {
+    let ctrl_c = tokio::signal::ctrl_c();
+    #[cfg(unix)]
+    {
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
+        tokio::select! {
+            _ = ctrl_c => {}
+            _ = term.recv() => {}
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = ctrl_c.await;
+}

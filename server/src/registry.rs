@@ -1,0 +1,77 @@
+//! Board id -> actor handle. A board is opened (its log replayed) on first use and stays open.
+
+use crate::actor::{BoardError, BoardHandle};
+use crate::store::{EventStore, StoreError};
+use std::collections::HashMap;
+use std::sync::Arc;
+use stormwall_core::{Board, BoardId, Command};
+use tokio::sync::{watch, Mutex};
+
+#[derive(Clone)]
+pub struct Registry {
+    inner: Arc<Inner>,
+}
+
+struct Inner {
+    store: EventStore,
+    // A tokio mutex, held while a board's log is loaded: two sessions opening the same board
+    // at once must end up with one actor, never two writers.
+    boards: Mutex<HashMap<BoardId, BoardHandle>>,
+    /// Flips to true once when the server stops; sessions watch it and close their sockets.
+    stopping: watch::Sender<bool>,
+}
+
+impl Registry {
+    pub fn new(store: EventStore) -> Self {
+        Self {
+            inner: Arc::new(Inner {
+                store,
+                boards: Mutex::new(HashMap::new()),
+                stopping: watch::channel(false).0,
+            }),
+        }
+    }
+
+    pub fn store(&self) -> &EventStore {
+        &self.inner.store
+    }
+
+    /// Resolves when the server is stopping.
+    pub fn stopping(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut rx = self.inner.stopping.subscribe();
+        async move {
+            let _ = rx.wait_for(|stopping| *stopping).await;
+        }
+    }
+
+    /// Tells every session to close and drops every board actor's handle.
+    pub async fn stop(&self) {
+        self.inner.stopping.send_replace(true);
+        self.inner.boards.lock().await.clear();
+    }
+
+    /// The actor of an existing board, or `None` when no such board was ever created.
+    pub async fn open(&self, id: BoardId) -> Result<Option<BoardHandle>, StoreError> {
+        let mut boards = self.inner.boards.lock().await;
+        if let Some(handle) = boards.get(&id) {
+            return Ok(Some(handle.clone()));
+        }
+        let log = self.inner.store.load(id).await?;
+        if log.is_empty() {
+            return Ok(None);
+        }
+        let board = Board::replay(id, log.iter().map(|e| &e.event));
+        let handle = BoardHandle::spawn(self.inner.store.clone(), board, log.len() as u64);
+        boards.insert(id, handle.clone());
+        Ok(Some(handle))
+    }
+
+    /// Creates a new board with a fresh id.
+    pub async fn create(&self, title: String) -> Result<BoardId, BoardError> {
+        let id = BoardId(uuid::Uuid::new_v4());
+        let handle = BoardHandle::spawn(self.inner.store.clone(), Board::new(id), 0);
+        handle.execute(None, Command::CreateBoard { title }).await?;
+        self.inner.boards.lock().await.insert(id, handle);
+        Ok(id)
+    }
+}

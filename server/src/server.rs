@@ -1,0 +1,174 @@
+//! Wires the store, the registry, the API, the WebSocket and the Leptos pages into one server.
+
+use crate::config::Config;
+use crate::http;
+use crate::registry::Registry;
+use crate::store::{EventStore, StoreError};
+use crate::ws;
+use axum::extract::FromRef;
+use axum::routing::get;
+use axum::Router;
+use leptos::config::LeptosOptions;
+use leptos::prelude::provide_context;
+use leptos_axum::{generate_route_list, LeptosRoutes};
+use std::net::SocketAddr;
+use std::sync::Arc;
+use stormwall_app::api::{Backend, BoxFuture, SharedBackend};
+use stormwall_app::{shell, App};
+use stormwall_core::protocol::BoardSummary;
+use stormwall_core::BoardId;
+use thiserror::Error;
+use tokio::net::TcpListener;
+use tokio::sync::oneshot;
+use tokio::task::JoinHandle;
+
+#[derive(Debug, Error)]
+pub enum StartError {
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: SocketAddr,
+        source: std::io::Error,
+    },
+}
+
+#[derive(Clone)]
+struct AppState {
+    registry: Registry,
+    leptos: LeptosOptions,
+}
+
+impl FromRef<AppState> for Registry {
+    fn from_ref(state: &AppState) -> Self {
+        state.registry.clone()
+    }
+}
+
+impl FromRef<AppState> for LeptosOptions {
+    fn from_ref(state: &AppState) -> Self {
+        state.leptos.clone()
+    }
+}
+
+/// The UI's view of the server (see `stormwall_app::api::Backend`).
+struct AppBackend(Registry);
+
+impl Backend for AppBackend {
+    fn list_boards(&self) -> BoxFuture<'_, Result<Vec<BoardSummary>, String>> {
+        Box::pin(async move {
+            self.0.store().list_boards().await.map_err(|e| {
+                tracing::error!(error = %e, "listing boards");
+                "the board list is unavailable right now".to_owned()
+            })
+        })
+    }
+
+    fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, String>> {
+        Box::pin(async move { self.0.create(title).await.map_err(|e| e.to_string()) })
+    }
+
+    fn board_summary(&self, id: BoardId) -> BoxFuture<'_, Result<Option<BoardSummary>, String>> {
+        Box::pin(async move {
+            self.0.store().board_summary(id).await.map_err(|e| {
+                tracing::error!(error = %e, "reading board");
+                "the board is unavailable right now".to_owned()
+            })
+        })
+    }
+}
+
+fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
+    LeptosOptions::builder()
+        .output_name("stormwall")
+        .site_root(config.site_root.as_str())
+        .site_pkg_dir("pkg")
+        .site_addr(addr)
+        .env(match std::env::var("LEPTOS_ENV").as_deref() {
+            Ok("DEV") => leptos::config::Env::DEV,
+            _ => leptos::config::Env::PROD,
+        })
+        .build()
+}
+
+/// The whole HTTP surface: API, WebSocket, pages, static files.
+pub fn router(registry: Registry, leptos: LeptosOptions) -> Router {
+    let backend: SharedBackend = Arc::new(AppBackend(registry.clone()));
+    let routes = generate_route_list(App);
+    let state = AppState {
+        registry,
+        leptos: leptos.clone(),
+    };
+    Router::new()
+        .route(
+            "/api/boards",
+            get(http::list_boards).post(http::create_board),
+        )
+        .route("/api/boards/{id}", get(http::get_board))
+        .route("/ws/boards/{id}", get(ws::upgrade))
+        .leptos_routes_with_context(&state, routes, move || provide_context(backend.clone()), {
+            let leptos = leptos.clone();
+            move || shell(leptos.clone())
+        })
+        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .with_state(state)
+}
+
+/// A server that is listening. Dropping it does not stop it; call [`RunningServer::stop`].
+pub struct RunningServer {
+    pub addr: SocketAddr,
+    stop: oneshot::Sender<()>,
+    task: JoinHandle<std::io::Result<()>>,
+    registry: Registry,
+}
+
+impl RunningServer {
+    /// Opens the database, binds the address and starts serving.
+    pub async fn start(config: Config) -> Result<Self, StartError> {
+        let store = EventStore::open(&config.database).await?;
+        let listener = TcpListener::bind(config.addr)
+            .await
+            .map_err(|source| StartError::Bind {
+                addr: config.addr,
+                source,
+            })?;
+        let addr = listener.local_addr().map_err(|source| StartError::Bind {
+            addr: config.addr,
+            source,
+        })?;
+        let registry = Registry::new(store);
+        let app = router(registry.clone(), leptos_options(&config, addr));
+        let (stop, stopped) = oneshot::channel::<()>();
+        let task = tokio::spawn(async move {
+            axum::serve(listener, app.into_make_service())
+                .with_graceful_shutdown(async move {
+                    let _ = stopped.await;
+                })
+                .await
+        });
+        Ok(Self {
+            addr,
+            stop,
+            task,
+            registry,
+        })
+    }
+
+    /// Stops accepting, closes every session, closes the database (releasing its lock).
+    pub async fn stop(self) {
+        let _ = self.stop.send(());
+        self.registry.stop().await;
+        // Open WebSockets would hold a graceful shutdown forever; clients reconnect on their own.
+        self.task.abort();
+        let _ = self.task.await;
+        self.registry.store().close().await;
+    }
+
+    /// Serves until the task ends (used by the binary, which stops on Ctrl-C / SIGTERM).
+    pub async fn wait(self) -> std::io::Result<()> {
+        match self.task.await {
+            Ok(result) => result,
+            Err(e) => Err(std::io::Error::other(e)),
+        }
+    }
+}

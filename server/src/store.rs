@@ -1,0 +1,257 @@
+//! The event store: an append-only log per board in SQLite, written only by board actors.
+
+use serde::Serialize;
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
+use sqlx::Row;
+use std::fs::File;
+use std::path::PathBuf;
+use std::str::FromStr;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+use stormwall_core::protocol::BoardSummary;
+use stormwall_core::{BoardId, Event};
+use thiserror::Error;
+use uuid::Uuid;
+
+#[derive(Debug, Error)]
+pub enum StoreError {
+    #[error("invalid database URL {url:?}: {source}")]
+    BadUrl { url: String, source: sqlx::Error },
+    #[error(
+        "another Stormwall server is already using the database {path} (it holds {lock}); \
+         stop that server first, or start this one with another --database"
+    )]
+    InUse { path: String, lock: String },
+    #[error("cannot create the lock file {lock}: {source}")]
+    Lock {
+        lock: String,
+        source: std::io::Error,
+    },
+    #[error("database error: {0}")]
+    Database(#[from] sqlx::Error),
+    #[error("database migration failed: {0}")]
+    Migrate(#[from] sqlx::migrate::MigrateError),
+    #[error("board {board} has an unreadable event at seq {seq}: {reason}")]
+    Corrupt {
+        board: BoardId,
+        seq: i64,
+        reason: String,
+    },
+}
+
+/// One stored event with its place in the board's log.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+pub struct StoredEvent {
+    pub seq: u64,
+    pub command_id: Option<Uuid>,
+    pub event: Event,
+}
+
+#[derive(Clone)]
+pub struct EventStore {
+    pool: SqlitePool,
+    /// The lock on `<database>.lock`: held until `close`, or until the last clone drops.
+    lock: Arc<Mutex<Option<File>>>,
+}
+
+impl EventStore {
+    /// Opens (creating and migrating if needed) the database at `url`. A second server on the
+    /// same file is refused: two processes with their own board actors would both believe they
+    /// are a board's only writer.
+    pub async fn open(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|source| StoreError::BadUrl {
+                url: url.into(),
+                source,
+            })?
+            .create_if_missing(true)
+            // WAL lets readers work while the writer commits; FULL makes every acknowledged
+            // commit survive a power cut as well as a killed process.
+            .journal_mode(SqliteJournalMode::Wal)
+            .synchronous(SqliteSynchronous::Full)
+            .busy_timeout(Duration::from_secs(5))
+            .foreign_keys(true);
+        let lock = match file_path(url) {
+            Some(path) => Some(lock_file(path)?),
+            None => None,
+        };
+        let pool = SqlitePoolOptions::new()
+            .max_connections(4)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Self {
+            pool,
+            lock: Arc::new(Mutex::new(lock)),
+        })
+    }
+
+    /// The whole log of one board, in order. Empty for an unknown board.
+    pub async fn load(&self, board: BoardId) -> Result<Vec<StoredEvent>, StoreError> {
+        let rows = sqlx::query(
+            "SELECT seq, command_id, payload FROM events WHERE board_id = ? ORDER BY seq",
+        )
+        .bind(board.to_string())
+        .fetch_all(&self.pool)
+        .await?;
+        let mut events = Vec::with_capacity(rows.len());
+        for (i, row) in rows.iter().enumerate() {
+            let seq: i64 = row.try_get("seq")?;
+            let corrupt = |reason: String| StoreError::Corrupt { board, seq, reason };
+            if seq != i as i64 + 1 {
+                return Err(corrupt(format!("expected seq {}", i + 1)));
+            }
+            let payload: String = row.try_get("payload")?;
+            let event =
+                serde_json::from_str::<Event>(&payload).map_err(|e| corrupt(e.to_string()))?;
+            let command_id = row
+                .try_get::<Option<String>, _>("command_id")?
+                .map(|c| Uuid::parse_str(&c))
+                .transpose()
+                .map_err(|e| corrupt(e.to_string()))?;
+            events.push(StoredEvent {
+                seq: seq as u64,
+                command_id,
+                event,
+            });
+        }
+        Ok(events)
+    }
+
+    /// Appends `events` after `last_seq` in one transaction: all of them or none. The primary
+    /// key `(board_id, seq)` refuses a second writer that raced this one.
+    pub async fn append(
+        &self,
+        board: BoardId,
+        last_seq: u64,
+        command_id: Option<Uuid>,
+        events: &[Event],
+    ) -> Result<(), StoreError> {
+        let mut tx = self.pool.begin().await?;
+        for (i, event) in events.iter().enumerate() {
+            let payload = serde_json::to_string(event).expect("events always serialise");
+            sqlx::query(
+                "INSERT INTO events (board_id, seq, event_type, schema_version, payload, command_id, recorded_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            )
+            .bind(board.to_string())
+            .bind((last_seq + 1 + i as u64) as i64)
+            .bind(event.event_type())
+            .bind(i64::from(event.schema_version()))
+            .bind(payload)
+            .bind(command_id.map(|c| c.to_string()))
+            .execute(&mut *tx)
+            .await?;
+            if let Event::BoardCreated { title } = event {
+                sqlx::query(
+                    "INSERT INTO boards (id, title, created_at) \
+                     VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                )
+                .bind(board.to_string())
+                .bind(title)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// All boards, newest first.
+    pub async fn list_boards(&self) -> Result<Vec<BoardSummary>, StoreError> {
+        let rows =
+            sqlx::query("SELECT id, title, created_at FROM boards ORDER BY created_at DESC, id")
+                .fetch_all(&self.pool)
+                .await?;
+        rows.iter().map(summary).collect()
+    }
+
+    pub async fn board_summary(&self, id: BoardId) -> Result<Option<BoardSummary>, StoreError> {
+        let row = sqlx::query("SELECT id, title, created_at FROM boards WHERE id = ?")
+            .bind(id.to_string())
+            .fetch_optional(&self.pool)
+            .await?;
+        row.as_ref().map(summary).transpose()
+    }
+
+    /// Closes every connection and releases the file lock; later calls on any clone fail.
+    pub async fn close(&self) {
+        self.pool.close().await;
+        self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
+    }
+}
+
+fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<BoardSummary, StoreError> {
+    let id: String = row.try_get("id")?;
+    let id = id.parse().map_err(|e: uuid::Error| StoreError::Corrupt {
+        board: BoardId(Uuid::nil()),
+        seq: 0,
+        reason: format!("board id {id:?}: {e}"),
+    })?;
+    Ok(BoardSummary {
+        id,
+        title: row.try_get("title")?,
+        created_at: row.try_get("created_at")?,
+    })
+}
+
+/// The file behind an SQLite URL, or `None` for an in-memory database.
+fn file_path(url: &str) -> Option<PathBuf> {
+    let rest = url
+        .strip_prefix("sqlite://")
+        .or_else(|| url.strip_prefix("sqlite:"))?;
+    let path = rest.split('?').next().unwrap_or_default();
+    if path.is_empty() || path == ":memory:" || url.contains("mode=memory") {
+        None
+    } else {
+        Some(PathBuf::from(path))
+    }
+}
+
+/// Takes an exclusive advisory lock on `<database>.lock`. The OS releases it when the process
+/// ends, however it ends, so a killed server never leaves a stale lock behind.
+fn lock_file(db: PathBuf) -> Result<File, StoreError> {
+    let mut lock_path = db.clone().into_os_string();
+    lock_path.push(".lock");
+    let lock_path = PathBuf::from(lock_path);
+    let lock = lock_path.display().to_string();
+    let file = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_path)
+        .map_err(|source| StoreError::Lock {
+            lock: lock.clone(),
+            source,
+        })?;
+    match file.try_lock() {
+        Ok(()) => Ok(file),
+        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse {
+            path: db.display().to_string(),
+            lock,
+        }),
+        Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Lock { lock, source }),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::file_path;
+    use std::path::PathBuf;
+
+    #[test]
+    fn file_paths_are_read_from_sqlite_urls() {
+        assert_eq!(
+            file_path("sqlite://stormwall.db"),
+            Some(PathBuf::from("stormwall.db"))
+        );
+        assert_eq!(
+            file_path("sqlite:/tmp/x.db?mode=rwc"),
+            Some(PathBuf::from("/tmp/x.db"))
+        );
+        assert_eq!(file_path("sqlite::memory:"), None);
+        assert_eq!(file_path("postgres://localhost/x"), None);
+    }
+}

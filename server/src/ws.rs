@@ -1,0 +1,142 @@
+//! One WebSocket session: the socket's IO only. Decisions belong to the board actor.
+
+use crate::actor::{BoardHandle, Joined};
+use crate::registry::Registry;
+use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use stormwall_core::limits::MAX_MESSAGE_BYTES;
+use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
+use stormwall_core::BoardId;
+use tokio::sync::broadcast::error::RecvError;
+
+/// Frames above this close the connection (abuse); frames between `MAX_MESSAGE_BYTES` and this
+/// are read only to answer with a clear error.
+const HARD_FRAME_LIMIT: usize = 1024 * 1024;
+
+pub async fn upgrade(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+    ws: WebSocketUpgrade,
+) -> Response {
+    let Ok(board_id) = id.parse::<BoardId>() else {
+        return (StatusCode::NOT_FOUND, "no such board").into_response();
+    };
+    match registry.open(board_id).await {
+        Ok(Some(handle)) => ws
+            .max_message_size(HARD_FRAME_LIMIT)
+            .max_frame_size(HARD_FRAME_LIMIT)
+            .on_upgrade(move |socket| session(socket, handle, registry)),
+        Ok(None) => (StatusCode::NOT_FOUND, "no such board").into_response(),
+        Err(e) => {
+            tracing::error!(board = %board_id, error = %e, "cannot open board");
+            (
+                StatusCode::SERVICE_UNAVAILABLE,
+                "the board cannot be opened right now",
+            )
+                .into_response()
+        }
+    }
+}
+
+async fn session(mut socket: WebSocket, handle: BoardHandle, registry: Registry) {
+    tokio::select! {
+        result = run(&mut socket, &handle) => {
+            if let Err(e) = result {
+                tracing::debug!(board = %handle.id(), error = %e, "session ended");
+            }
+        }
+        _ = registry.stopping() => {
+            let _ = socket.send(Message::Close(None)).await;
+        }
+    }
+}
+
+async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> Result<(), axum::Error> {
+    let json = serde_json::to_string(msg).expect("server messages always serialise");
+    socket.send(Message::Text(json.into())).await
+}
+
+/// Sends the welcome; returns the seq the client now has.
+async fn welcome(socket: &mut WebSocket, joined: &Joined) -> Result<u64, axum::Error> {
+    send(
+        socket,
+        &ServerMsg::Welcome {
+            protocol: PROTOCOL_VERSION,
+            board: joined.board.clone(),
+            seq: joined.seq,
+        },
+    )
+    .await?;
+    Ok(joined.seq)
+}
+
+async fn run(socket: &mut WebSocket, handle: &BoardHandle) -> Result<(), axum::Error> {
+    let Ok(mut joined) = handle.join().await else {
+        return Ok(());
+    };
+    let mut sent_seq = welcome(socket, &joined).await?;
+    loop {
+        tokio::select! {
+            incoming = socket.recv() => {
+                let text = match incoming {
+                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
+                    Some(Ok(Message::Text(text))) => text,
+                    Some(Ok(Message::Binary(_))) => {
+                        send(socket, &ServerMsg::error("bad_message", "binary frames are not part of the protocol; send JSON text", None)).await?;
+                        continue;
+                    }
+                    Some(Ok(_)) => continue, // ping/pong are answered by the library
+                };
+                if text.len() > MAX_MESSAGE_BYTES {
+                    let message = format!("message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes", text.len());
+                    send(socket, &ServerMsg::error("message_too_large", message, None)).await?;
+                    continue;
+                }
+                let ClientMsg::Command { command_id, command } = match serde_json::from_str::<ClientMsg>(&text) {
+                    Ok(msg) => msg,
+                    Err(e) => {
+                        send(socket, &ServerMsg::error("bad_message", format!("could not read that message: {e}"), None)).await?;
+                        continue;
+                    }
+                };
+                match handle.execute(Some(command_id), command).await {
+                    Ok(seq) => {
+                        // Forward this command's own events before acknowledging it, so the
+                        // client sees the outcome before the "done".
+                        while sent_seq < seq {
+                            match joined.events.try_recv() {
+                                Ok(out) if out.seq > sent_seq => {
+                                    socket.send(Message::Text(out.json.clone().into())).await?;
+                                    sent_seq = out.seq;
+                                }
+                                Ok(_) => {}
+                                Err(_) => break,
+                            }
+                        }
+                        send(socket, &ServerMsg::Ack { command_id, seq }).await?;
+                    }
+                    Err(e) => {
+                        send(socket, &ServerMsg::error(e.code(), e.to_string(), Some(command_id))).await?;
+                    }
+                }
+            }
+            out = joined.events.recv() => match out {
+                Ok(out) => {
+                    if out.seq > sent_seq {
+                        socket.send(Message::Text(out.json.clone().into())).await?;
+                        sent_seq = out.seq;
+                    }
+                }
+                // Too far behind, or the actor restarted its stream: start over from a fresh
+                // welcome rather than leave a gap.
+                Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
+                    let Ok(again) = handle.join().await else { return Ok(()) };
+                    joined = again;
+                    sent_seq = welcome(socket, &joined).await?;
+                }
+            }
+        }
+    }
+}

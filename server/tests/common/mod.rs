@@ -1,0 +1,109 @@
+//! Shared helpers: a real server on port 0 with a throwaway SQLite file, and protocol clients.
+#![allow(dead_code)]
+
+use futures::{SinkExt, StreamExt};
+use std::time::Duration;
+use stormwall::{Config, RunningServer};
+use stormwall_core::protocol::{ClientMsg, ServerMsg};
+use stormwall_core::{BoardId, Command};
+use tokio::net::TcpStream;
+use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
+use uuid::Uuid;
+
+pub struct TestDb {
+    pub dir: tempfile::TempDir,
+}
+
+impl TestDb {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().unwrap(),
+        }
+    }
+
+    pub fn path(&self) -> std::path::PathBuf {
+        self.dir.path().join("board.db")
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite://{}", self.path().display())
+    }
+
+    pub async fn start(&self) -> RunningServer {
+        RunningServer::start(Config::for_database(self.url()))
+            .await
+            .expect("server starts")
+    }
+}
+
+pub async fn create_board(server: &RunningServer, title: &str) -> BoardId {
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/api/boards", server.addr))
+        .json(&serde_json::json!({ "title": title }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    body["id"].as_str().unwrap().parse().unwrap()
+}
+
+pub struct Client {
+    ws: WebSocketStream<MaybeTlsStream<TcpStream>>,
+}
+
+impl Client {
+    /// Connects and returns the client with the welcome it got.
+    pub async fn join(server: &RunningServer, board: BoardId) -> (Self, ServerMsg) {
+        let url = format!("ws://{}/ws/boards/{board}", server.addr);
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connects");
+        let mut client = Self { ws };
+        let welcome = client.recv().await;
+        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
+        (client, welcome)
+    }
+
+    pub async fn send_raw(&mut self, text: impl Into<String>) {
+        self.ws
+            .send(Message::Text(text.into().into()))
+            .await
+            .unwrap();
+    }
+
+    pub async fn command(&mut self, command: Command) -> Uuid {
+        let command_id = Uuid::new_v4();
+        let msg = ClientMsg::Command {
+            command_id,
+            command,
+        };
+        self.send_raw(serde_json::to_string(&msg).unwrap()).await;
+        command_id
+    }
+
+    /// The next protocol message; fails the test after 5 s of silence.
+    pub async fn recv(&mut self) -> ServerMsg {
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("a message within 5 s")
+                .expect("socket open")
+                .expect("frame readable");
+            match frame {
+                Message::Text(text) => {
+                    return serde_json::from_str(&text).expect("valid ServerMsg")
+                }
+                Message::Ping(_) | Message::Pong(_) => continue,
+                other => panic!("unexpected frame {other:?}"),
+            }
+        }
+    }
+
+    /// Asserts nothing arrives for a short while.
+    pub async fn expect_silence(&mut self) {
+        let r = tokio::time::timeout(Duration::from_millis(300), self.ws.next()).await;
+        assert!(r.is_err(), "expected silence, got {r:?}");
+    }
+}

@@ -1,0 +1,133 @@
+//! The HTTP surface: API, pages, unknown ids, and the database lock.
+
+mod common;
+
+use common::{create_board, TestDb};
+use stormwall::store::{EventStore, StoreError};
+use uuid::Uuid;
+
+#[tokio::test]
+async fn boards_are_listed_and_found() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let id = create_board(&server, "  Ticketing ").await;
+    let base = format!("http://{}", server.addr);
+    let list: serde_json::Value = reqwest::get(format!("{base}/api/boards"))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list[0]["title"], "Ticketing");
+    assert_eq!(list[0]["id"], id.to_string());
+    let one = reqwest::get(format!("{base}/api/boards/{id}"))
+        .await
+        .unwrap();
+    assert_eq!(one.status(), 200);
+    let page = reqwest::get(format!("{base}/b/{id}")).await.unwrap();
+    assert_eq!(page.status(), 200);
+    assert!(page.text().await.unwrap().contains("Ticketing"));
+    let home = reqwest::get(format!("{base}/")).await.unwrap();
+    assert_eq!(home.status(), 200);
+    assert!(home.text().await.unwrap().contains("Ticketing"));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_board_with_a_blank_title_is_refused_clearly() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/api/boards", server.addr))
+        .json(&serde_json::json!({ "title": "   " }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 422);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    assert_eq!(body["code"], "empty_title");
+    let list: serde_json::Value = reqwest::get(format!("http://{}/api/boards", server.addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(list, serde_json::json!([]));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn unknown_boards_are_404_everywhere() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let base = format!("http://{}", server.addr);
+    let unknown = Uuid::new_v4();
+    for path in [
+        format!("/b/{unknown}"),
+        "/b/not-a-uuid".to_owned(),
+        format!("/api/boards/{unknown}"),
+        "/api/boards/garbage".to_owned(),
+        "/no/such/page".to_owned(),
+    ] {
+        let resp = reqwest::get(format!("{base}{path}")).await.unwrap();
+        assert_eq!(resp.status(), 404, "{path}");
+    }
+    let page = reqwest::get(format!("{base}/b/{unknown}"))
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(page.contains("no board at this address"), "{page}");
+    let err = tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{unknown}", server.addr))
+        .await
+        .unwrap_err();
+    match err {
+        tokio_tungstenite::tungstenite::Error::Http(resp) => assert_eq!(resp.status(), 404),
+        other => panic!("expected an HTTP 404, got {other:?}"),
+    }
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_second_server_on_the_same_file_is_refused() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    match EventStore::open(&db.url()).await {
+        Err(StoreError::InUse { .. }) => {}
+        Err(other) => panic!("expected InUse, got {other}"),
+        Ok(_) => panic!("a second store opened the same file"),
+    }
+    // The real binary says so and exits non-zero.
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_stormwall"))
+        .args(["--database", &db.url(), "--addr", "127.0.0.1:0"])
+        .output()
+        .await
+        .unwrap();
+    assert!(!out.status.success());
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("already using the database"), "{stderr}");
+
+    // Once the first one stops, the file is free again.
+    server.stop().await;
+    let again = db.start().await;
+    again.stop().await;
+}
+
+#[tokio::test]
+async fn events_cannot_be_changed_in_the_database() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    create_board(&server, "Immutable").await;
+    server.stop().await;
+    let pool = sqlx::SqlitePool::connect(&db.url()).await.unwrap();
+    let update = sqlx::query("UPDATE events SET payload = '{}'")
+        .execute(&pool)
+        .await;
+    assert!(update
+        .unwrap_err()
+        .to_string()
+        .contains("events are immutable"));
+    let delete = sqlx::query("DELETE FROM events").execute(&pool).await;
+    assert!(delete.unwrap_err().to_string().contains("append-only"));
+}

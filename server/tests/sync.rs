@@ -1,0 +1,223 @@
+//! Two real WebSocket clients on one board, against a real server on port 0.
+
+mod common;
+
+use common::{create_board, Client, TestDb};
+use stormwall_core::protocol::{ServerMsg, PROTOCOL_VERSION};
+use stormwall_core::{Board, Command, Event, Position, StickyId, StickyKind};
+use uuid::Uuid;
+
+fn sticky() -> StickyId {
+    StickyId(Uuid::new_v4())
+}
+
+#[tokio::test]
+async fn two_clients_see_the_same_events_in_the_same_order() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Conference ticketing").await;
+    let (mut alice, welcome) = Client::join(&server, board).await;
+    let (mut bob, _) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        protocol,
+        board: state,
+        seq,
+    } = welcome
+    else {
+        unreachable!()
+    };
+    assert_eq!(protocol, PROTOCOL_VERSION);
+    assert_eq!(seq, 1);
+    assert_eq!(state.title, "Conference ticketing");
+
+    let id = sticky();
+    let commands = [
+        Command::AddSticky {
+            id,
+            kind: StickyKind::DomainEvent,
+            text: "Order Placed".into(),
+            pos: Position::new(100, 380),
+        },
+        Command::MoveSticky {
+            id,
+            pos: Position::new(260, 380),
+        },
+        Command::EditStickyText {
+            id,
+            text: "Order placed".into(),
+        },
+        Command::DeleteSticky { id },
+    ];
+    let mut alice_saw = Vec::new();
+    for command in commands {
+        let command_id = alice.command(command).await;
+        // Alice gets the event first, then the acknowledgement.
+        let ServerMsg::Event {
+            seq,
+            command_id: cid,
+            event,
+        } = alice.recv().await
+        else {
+            panic!("expected an event")
+        };
+        assert_eq!(cid, Some(command_id));
+        alice_saw.push((seq, event));
+        assert_eq!(alice.recv().await, ServerMsg::Ack { command_id, seq });
+    }
+    let mut bob_saw = Vec::new();
+    for _ in 0..4 {
+        let ServerMsg::Event { seq, event, .. } = bob.recv().await else {
+            panic!("expected an event")
+        };
+        bob_saw.push((seq, event));
+    }
+    assert_eq!(alice_saw, bob_saw);
+    let seqs: Vec<u64> = bob_saw.iter().map(|(s, _)| *s).collect();
+    assert_eq!(seqs, vec![2, 3, 4, 5], "contiguous after BoardCreated");
+    assert!(matches!(bob_saw[0].1, Event::StickyAdded { .. }));
+    assert!(matches!(bob_saw[1].1, Event::StickyMoved { .. }));
+    assert!(matches!(bob_saw[2].1, Event::StickyTextEdited { .. }));
+    assert!(matches!(bob_saw[3].1, Event::StickyDeleted { .. }));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Errors").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    let (mut bob, _) = Client::join(&server, board).await;
+
+    alice.send_raw("this is not json").await;
+    let ServerMsg::Error {
+        code,
+        message,
+        command_id,
+    } = alice.recv().await
+    else {
+        panic!()
+    };
+    assert_eq!((code.as_str(), command_id), ("bad_message", None));
+    assert!(message.contains("could not read"), "{message}");
+
+    alice.send_raw(r#"{"type":"teleport"}"#).await;
+    let ServerMsg::Error { code, .. } = alice.recv().await else {
+        panic!()
+    };
+    assert_eq!(code, "bad_message");
+
+    let bad_kind = format!(
+        r#"{{"type":"command","command_id":"{}","command":{{"type":"add_sticky","id":"{}","kind":"sticker","text":"x","pos":{{"x":0,"y":0}}}}}}"#,
+        Uuid::new_v4(),
+        Uuid::new_v4()
+    );
+    alice.send_raw(bad_kind).await;
+    let ServerMsg::Error { code, message, .. } = alice.recv().await else {
+        panic!()
+    };
+    assert_eq!(code, "bad_message");
+    assert!(
+        message.contains("invalid sticky kind \"sticker\""),
+        "{message}"
+    );
+
+    alice.send_raw("x".repeat(70 * 1024)).await;
+    let ServerMsg::Error { code, .. } = alice.recv().await else {
+        panic!()
+    };
+    assert_eq!(code, "message_too_large");
+
+    // A command the core rejects: the core's error, to this client only.
+    let ghost = sticky();
+    let command_id = alice.command(Command::DeleteSticky { id: ghost }).await;
+    let ServerMsg::Error {
+        code,
+        message,
+        command_id: cid,
+    } = alice.recv().await
+    else {
+        panic!()
+    };
+    assert_eq!((code.as_str(), cid), ("unknown_sticky", Some(command_id)));
+    assert!(message.contains(&ghost.to_string()));
+    let command_id = alice
+        .command(Command::EditStickyText {
+            id: sticky(),
+            text: "x".repeat(1001),
+        })
+        .await;
+    let ServerMsg::Error { code, .. } = alice.recv().await else {
+        panic!()
+    };
+    assert_eq!(code, "unknown_sticky", "{command_id}");
+    bob.expect_silence().await;
+
+    // The same socket still works, and nothing of the above was stored.
+    let id = sticky();
+    alice
+        .command(Command::AddSticky {
+            id,
+            kind: StickyKind::Hotspot,
+            text: "Still here?".into(),
+            pos: Position::new(0, 0),
+        })
+        .await;
+    let ServerMsg::Event { seq, .. } = alice.recv().await else {
+        panic!()
+    };
+    assert_eq!(seq, 2, "the errors above stored nothing");
+    let ServerMsg::Event { seq, .. } = bob.recv().await else {
+        panic!()
+    };
+    assert_eq!(seq, 2);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_restarted_server_has_the_board_as_it_was() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Persistence").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    for i in 0..5 {
+        let id = sticky();
+        alice
+            .command(Command::AddSticky {
+                id,
+                kind: StickyKind::ALL[i % 8],
+                text: format!("Sticky {i} ✨"),
+                pos: Position::new(i as i32 * 180, 380),
+            })
+            .await;
+        alice.recv().await;
+        alice.recv().await;
+        if i == 2 {
+            alice.command(Command::DeleteSticky { id }).await;
+            alice.recv().await;
+            alice.recv().await;
+        }
+    }
+    let (_, before) = Client::join(&server, board).await;
+    server.stop().await;
+
+    let server = db.start().await;
+    let (_, after) = Client::join(&server, board).await;
+    let (
+        ServerMsg::Welcome {
+            board: b1, seq: s1, ..
+        },
+        ServerMsg::Welcome {
+            board: b2, seq: s2, ..
+        },
+    ) = (before, after)
+    else {
+        unreachable!()
+    };
+    assert_eq!((b2.clone(), s2), (b1, s1));
+    assert_eq!(b2.stickies.len(), 4);
+    assert_eq!(s2, 1 + 5 + 1);
+    // The replayed board is exactly what the core builds from the stored log.
+    let _: &Board = &b2;
+    server.stop().await;
+}
