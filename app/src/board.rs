@@ -81,10 +81,16 @@ impl WallUi {
         ))
     }
 
+    /// Keeps a position on the visible wall (not left of or above its top-left corner).
+    fn clamp(&self, pos: Position) -> Position {
+        let (ox, oy) = self.origin.get_untracked();
+        Position::new(pos.x.max(ox), pos.y.max(oy))
+    }
+
     /// Places a sticky centred on the pointer and opens its editor when it arrives.
     fn place(&self, kind: StickyKind, at: Position) {
         let id = StickyId(random_uuid());
-        let pos = Position::new(at.x - STICKY_W / 2, at.y - STICKY_H / 2);
+        let pos = self.clamp(Position::new(at.x - STICKY_W / 2, at.y - STICKY_H / 2));
         if self
             .client
             .send(Command::AddSticky {
@@ -114,10 +120,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     // The wall grows with its content and always has room to the right and below.
     let extent = Memo::new(move |_| {
         client.board.with(|b| {
+            // The UI never places at negative coordinates, so the wall only grows leftwards
+            // or upwards for stickies other clients put there; nothing shifts under the pointer.
             let mut min = (0, 0);
             let mut max = (2400, 1200);
             for s in b.iter().flat_map(|b| b.stickies.values()) {
-                min = (min.0.min(s.pos.x - 200), min.1.min(s.pos.y - 200));
+                min = (min.0.min(s.pos.x), min.1.min(s.pos.y));
                 max = (max.0.max(s.pos.x + 800), max.1.max(s.pos.y + 600));
             }
             (min, max)
@@ -153,7 +161,7 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                 return;
             }
             d.moved = true;
-            d.now = Position::new(d.origin.x + dx as i32, d.origin.y + dy as i32);
+            d.now = ui.clamp(Position::new(d.origin.x + dx as i32, d.origin.y + dy as i32));
             ui.drag.set(Some(d));
         }
     });
@@ -437,6 +445,7 @@ fn StickyView(id: StickyId) -> impl IntoView {
             </Show>
         </div>
     }
+    .into_any()
 }
 
 #[component]

@@ -7,6 +7,9 @@
 //! - [`board`]: the board page: palette, wall, timeline, stickies, connection status.
 //! - [`client`]: the browser side of the WebSocket protocol; it owns the board's signals.
 
+// Leptos view types nest deeply; release builds need more room to compute their layout.
+#![recursion_limit = "256"]
+
 pub mod api;
 pub mod board;
 pub mod client;

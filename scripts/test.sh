@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Runs every check and test: formatting, lints, core purity, core + server tests, and the
+# browser tests in Chromium against the real release build. Installs what is missing first.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+scripts/setup.sh --browser
+export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
+step() { printf '\n==> %s\n' "$*"; }
+
+step "formatting"
+cargo fmt --all -- --check
+
+step "lints (server side, then the browser build)"
+cargo clippy --workspace --all-targets -- -D warnings
+cargo clippy -p stormwall-app --lib --target wasm32-unknown-unknown --features hydrate -- -D warnings
+
+step "the core crate is pure and builds for the browser"
+scripts/check-core.sh
+
+step "core and server tests"
+cargo test --workspace
+
+step "release build (server + wasm)"
+cargo leptos build --release
+
+step "browser tests (Chromium)"
+cd end2end
+npx playwright test
