@@ -161,7 +161,10 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                 return;
             }
             d.moved = true;
-            d.now = ui.clamp(Position::new(d.origin.x + dx as i32, d.origin.y + dy as i32));
+            d.now = ui.clamp(Position::new(
+                d.origin.x + dx as i32,
+                d.origin.y + dy as i32,
+            ));
             ui.drag.set(Some(d));
         }
     });

@@ -131,3 +131,34 @@ async fn events_cannot_be_changed_in_the_database() {
     let delete = sqlx::query("DELETE FROM events").execute(&pool).await;
     assert!(delete.unwrap_err().to_string().contains("append-only"));
 }
+
+#[tokio::test]
+async fn help_documents_the_flags_and_their_environment_variables() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_stormwall"))
+        .arg("--help")
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in [
+        "--database",
+        "DATABASE_URL",
+        "--addr",
+        "LEPTOS_SITE_ADDR",
+        "sqlite://stormwall.db",
+        "127.0.0.1:3000",
+    ] {
+        assert!(help.contains(needle), "--help lacks {needle}:\n{help}");
+    }
+}
+
+#[tokio::test]
+async fn the_database_file_is_created_and_migrated_on_first_start() {
+    let db = TestDb::new();
+    assert!(!db.path().exists());
+    let server = db.start().await;
+    assert!(db.path().exists());
+    create_board(&server, "First").await;
+    server.stop().await;
+}
