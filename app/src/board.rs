@@ -98,6 +98,7 @@ impl WallUi {
                 kind,
                 text: kind.placeholder().to_owned(),
                 pos,
+                size: None,
             })
             .is_some()
         {
@@ -419,6 +420,12 @@ fn StickyView(id: StickyId) -> impl IntoView {
             style:left=move || format!("{}px", pos().x - ui.origin.get().0)
             style:top=move || format!("{}px", pos().y - ui.origin.get().1)
             style:--kind-colour=move || kind().colour()
+            style:width=move || sticky.with(|s| s.as_ref().map(|s| format!("{}px", s.size.w)))
+            style:min-height=move || sticky.with(|s| s.as_ref().map(|s| format!("{}px", s.size.h)))
+            // Long text scrolls inside the sticky instead of stretching it down the wall.
+            style:max-height=move || {
+                sticky.with(|s| s.as_ref().map(|s| format!("{}px", s.size.h.max(360))))
+            }
             on:pointerdown=move |e: ev::PointerEvent| {
                 e.stop_propagation();
                 if e.button() != 0 || is_editing() {

@@ -1,6 +1,6 @@
 //! The board state and `apply`, which folds one event into it.
 
-use crate::{BoardId, Event, StickyId, StickyKind};
+use crate::{BoardId, ConnectorId, Event, FrameId, StickyId, StickyKind};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
 
@@ -17,13 +17,106 @@ impl Position {
     }
 }
 
+/// Width and height, in board units.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Size {
+    pub w: i32,
+    pub h: i32,
+}
+
+impl Size {
+    pub fn new(w: i32, h: i32) -> Self {
+        Self { w, h }
+    }
+}
+
+/// An axis-aligned rectangle: top-left corner and size.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Rect {
+    pub x: i32,
+    pub y: i32,
+    pub w: i32,
+    pub h: i32,
+}
+
+impl Rect {
+    pub fn new(x: i32, y: i32, w: i32, h: i32) -> Self {
+        Self { x, y, w, h }
+    }
+
+    /// Whether the point lies inside (edges included). Computed in i64: no overflow.
+    pub fn contains(&self, x: i64, y: i64) -> bool {
+        let (x0, y0) = (i64::from(self.x), i64::from(self.y));
+        x >= x0 && y >= y0 && x <= x0 + i64::from(self.w) && y <= y0 + i64::from(self.h)
+    }
+
+    pub fn area(&self) -> i64 {
+        i64::from(self.w) * i64::from(self.h)
+    }
+}
+
+/// A typed payload field, `name: Type`, as written on an event, command, aggregate (its
+/// state) or read model.
+#[derive(Clone, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub struct Field {
+    pub name: String,
+    #[serde(rename = "type")]
+    pub ty: String,
+}
+
+impl Field {
+    pub fn new(name: impl Into<String>, ty: impl Into<String>) -> Self {
+        Self {
+            name: name.into(),
+            ty: ty.into(),
+        }
+    }
+}
+
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Sticky {
     pub id: StickyId,
     pub kind: StickyKind,
     pub text: String,
     pub pos: Position,
+    pub size: Size,
+    /// The definition of the term, for the glossary. Empty when nobody wrote one.
+    #[serde(default)]
+    pub description: String,
+    #[serde(default)]
+    pub fields: Vec<Field>,
 }
+
+impl Sticky {
+    /// The sticky's centre: what decides which frame it lies in.
+    pub fn centre(&self) -> (i64, i64) {
+        (
+            i64::from(self.pos.x) + i64::from(self.size.w) / 2,
+            i64::from(self.pos.y) + i64::from(self.size.h) / 2,
+        )
+    }
+}
+
+/// A bounded context drawn on the wall.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Frame {
+    pub id: FrameId,
+    pub name: String,
+    pub rect: Rect,
+}
+
+/// An arrow between two stickies.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct Connector {
+    pub id: ConnectorId,
+    pub from: StickyId,
+    pub to: StickyId,
+    pub label: Option<String>,
+}
+
+/// The format of a serialised [`Board`] in a snapshot. Bump it whenever `Board`'s serialised
+/// shape changes: snapshots of another format are ignored and the log is replayed instead.
+pub const SNAPSHOT_FORMAT: u32 = 1;
 
 /// Everything the board knows. Built only by `apply`, so replaying the log always gives the
 /// same board.
@@ -33,8 +126,15 @@ pub struct Board {
     /// False until `BoardCreated` has been applied.
     pub created: bool,
     pub title: String,
+    /// A locked board refuses every change but unlocking.
+    #[serde(default)]
+    pub locked: bool,
     /// In insertion order, which is also the stacking order on screen (later on top).
     pub stickies: IndexMap<StickyId, Sticky>,
+    #[serde(default)]
+    pub frames: IndexMap<FrameId, Frame>,
+    #[serde(default)]
+    pub connectors: IndexMap<ConnectorId, Connector>,
 }
 
 impl Board {
@@ -44,7 +144,10 @@ impl Board {
             id,
             created: false,
             title: String::new(),
+            locked: false,
             stickies: IndexMap::new(),
+            frames: IndexMap::new(),
+            connectors: IndexMap::new(),
         }
     }
 
@@ -57,19 +160,40 @@ impl Board {
         self.stickies.get(&id)
     }
 
+    /// The frame a sticky belongs to: the smallest frame that holds its centre. Derived, never
+    /// stored, so moving a sticky or a frame can never leave them disagreeing.
+    pub fn frame_of(&self, sticky: StickyId) -> Option<&Frame> {
+        let (x, y) = self.sticky(sticky)?.centre();
+        self.frames
+            .values()
+            .filter(|f| f.rect.contains(x, y))
+            .min_by_key(|f| f.rect.area())
+    }
+
+    /// Connectors that start or end at a sticky, in board order.
+    pub fn connectors_of(&self, sticky: StickyId) -> impl Iterator<Item = &Connector> {
+        self.connectors
+            .values()
+            .filter(move |c| c.from == sticky || c.to == sticky)
+    }
+
     /// Folds one event into the board in place. Events are facts, so `apply` never fails: an
-    /// event that names a missing sticky (which `execute` never emits) is ignored.
+    /// event that names a missing element (which `execute` never emits) is ignored.
     pub fn apply_mut(&mut self, event: &Event) {
         match event {
             Event::BoardCreated { title } => {
                 self.created = true;
                 self.title = title.clone();
             }
+            Event::BoardRenamed { title } => self.title = title.clone(),
+            Event::BoardLocked => self.locked = true,
+            Event::BoardUnlocked => self.locked = false,
             Event::StickyAdded {
                 id,
                 kind,
                 text,
                 pos,
+                size,
             } => {
                 self.stickies.insert(
                     *id,
@@ -78,23 +202,74 @@ impl Board {
                         kind: *kind,
                         text: text.clone(),
                         pos: *pos,
+                        size: *size,
+                        description: String::new(),
+                        fields: Vec::new(),
                     },
                 );
             }
-            Event::StickyMoved { id, pos } => {
-                if let Some(s) = self.stickies.get_mut(id) {
-                    s.pos = *pos;
-                }
+            Event::StickyMoved { id, pos } => self.with_sticky(id, |s| s.pos = *pos),
+            Event::StickyTextEdited { id, text } => self.with_sticky(id, |s| s.text = text.clone()),
+            Event::StickyResized { id, size } => self.with_sticky(id, |s| s.size = *size),
+            Event::StickyKindChanged { id, kind } => self.with_sticky(id, |s| s.kind = *kind),
+            Event::StickyDescribed { id, description } => {
+                self.with_sticky(id, |s| s.description = description.clone())
             }
-            Event::StickyTextEdited { id, text } => {
-                if let Some(s) = self.stickies.get_mut(id) {
-                    s.text = text.clone();
-                }
+            Event::StickyFieldsSet { id, fields } => {
+                self.with_sticky(id, |s| s.fields = fields.clone())
             }
             Event::StickyDeleted { id } => {
                 // shift_remove keeps the stacking order of the others.
                 self.stickies.shift_remove(id);
             }
+            Event::FrameAdded { id, name, rect } => {
+                self.frames.insert(
+                    *id,
+                    Frame {
+                        id: *id,
+                        name: name.clone(),
+                        rect: *rect,
+                    },
+                );
+            }
+            Event::FrameRenamed { id, name } => {
+                if let Some(f) = self.frames.get_mut(id) {
+                    f.name = name.clone();
+                }
+            }
+            Event::FrameReshaped { id, rect } => {
+                if let Some(f) = self.frames.get_mut(id) {
+                    f.rect = *rect;
+                }
+            }
+            Event::FrameDeleted { id } => {
+                self.frames.shift_remove(id);
+            }
+            Event::ConnectorAdded {
+                id,
+                from,
+                to,
+                label,
+            } => {
+                self.connectors.insert(
+                    *id,
+                    Connector {
+                        id: *id,
+                        from: *from,
+                        to: *to,
+                        label: label.clone(),
+                    },
+                );
+            }
+            Event::ConnectorDeleted { id } => {
+                self.connectors.shift_remove(id);
+            }
+        }
+    }
+
+    fn with_sticky(&mut self, id: &StickyId, f: impl FnOnce(&mut Sticky)) {
+        if let Some(s) = self.stickies.get_mut(id) {
+            f(s);
         }
     }
 }

@@ -1,22 +1,40 @@
 //! What a participant asks the board to do.
 
-use crate::{Position, StickyId, StickyKind};
+use crate::{ConnectorId, Field, FrameId, Position, Rect, Size, StickyId, StickyKind};
 use serde::{Deserialize, Serialize};
+
+/// One sticky's new place, in a multi-select move.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct StickyMove {
+    pub id: StickyId,
+    pub pos: Position,
+}
 
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum Command {
+    // --- the board ---
     /// Start the board's history. Every other command needs a created board.
     CreateBoard {
         title: String,
     },
+    RenameBoard {
+        title: String,
+    },
+    /// Freeze the board: every change but `UnlockBoard` is refused until it is unlocked.
+    LockBoard,
+    UnlockBoard,
+
+    // --- stickies ---
     /// Put a new sticky on the wall. The id is chosen by the caller so that the caller can refer
-    /// to the sticky before the server answers.
+    /// to the sticky before the server answers. Without a size it gets its kind's default.
     AddSticky {
         id: StickyId,
         kind: StickyKind,
         text: String,
         pos: Position,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        size: Option<Size>,
     },
     MoveSticky {
         id: StickyId,
@@ -26,7 +44,65 @@ pub enum Command {
         id: StickyId,
         text: String,
     },
+    ResizeSticky {
+        id: StickyId,
+        size: Size,
+    },
+    ChangeStickyKind {
+        id: StickyId,
+        kind: StickyKind,
+    },
+    /// Set (or, with an empty text, clear) the glossary definition.
+    DescribeSticky {
+        id: StickyId,
+        description: String,
+    },
+    /// Replace the payload fields, in order.
+    SetStickyFields {
+        id: StickyId,
+        fields: Vec<Field>,
+    },
+    /// Delete a sticky and, in the same step, every connector to or from it.
     DeleteSticky {
         id: StickyId,
+    },
+    /// Move several stickies at once (a multi-select drag): all or none.
+    MoveStickies {
+        moves: Vec<StickyMove>,
+    },
+    /// Delete several stickies and their connectors at once: all or none.
+    DeleteStickies {
+        ids: Vec<StickyId>,
+    },
+
+    // --- bounded-context frames ---
+    AddFrame {
+        id: FrameId,
+        name: String,
+        rect: Rect,
+    },
+    RenameFrame {
+        id: FrameId,
+        name: String,
+    },
+    /// Move and/or resize.
+    ReshapeFrame {
+        id: FrameId,
+        rect: Rect,
+    },
+    DeleteFrame {
+        id: FrameId,
+    },
+
+    // --- connectors ---
+    AddConnector {
+        id: ConnectorId,
+        from: StickyId,
+        to: StickyId,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        label: Option<String>,
+    },
+    DeleteConnector {
+        id: ConnectorId,
     },
 }

@@ -1,8 +1,8 @@
 //! Why the board refuses a command. Business outcomes only: storage and network failures belong
 //! to the server.
 
-use crate::limits::{MAX_COORDINATE, MAX_TEXT_CHARS, MAX_TITLE_CHARS};
-use crate::StickyId;
+use crate::limits::*;
+use crate::{ConnectorId, FrameId, StickyId, StickyKind};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
@@ -13,6 +13,8 @@ pub enum Error {
     BoardNotCreated,
     #[error("this board already exists")]
     BoardAlreadyCreated,
+    #[error("the board is locked; unlock it to make changes")]
+    BoardLocked,
     #[error("the board title must not be empty")]
     EmptyTitle,
     #[error("the board title has {len} characters; at most {MAX_TITLE_CHARS} are allowed")]
@@ -29,14 +31,53 @@ pub enum Error {
     InvalidKind(String),
     #[error("position ({x}, {y}) is off the wall; coordinates must lie within ±{MAX_COORDINATE}")]
     PositionOutOfRange { x: i64, y: i64 },
+    #[error("size {w}×{h} is not allowed; each side must be between {MIN_STICKY_SIDE} and {MAX_STICKY_SIDE}")]
+    SizeOutOfRange { w: i64, h: i64 },
+    #[error("the description has {len} characters; at most {MAX_DESCRIPTION_CHARS} are allowed")]
+    DescriptionTooLong { len: usize },
+    #[error("{kind} stickies have no payload fields; fields belong on events, commands, aggregates and read models")]
+    FieldsNotAllowed { kind: StickyKind },
+    #[error("at most {MAX_FIELDS} fields are allowed; got {count}")]
+    TooManyFields { count: usize },
+    #[error("field name {name:?} is not valid: use letters, digits and _, starting with a letter or _ (at most {MAX_FIELD_CHARS} characters)")]
+    InvalidFieldName { name: String },
+    #[error("field {name:?} has an invalid type {ty:?}: write a type such as String, u32, Option<Uuid> or Vec<String>")]
+    InvalidFieldType { name: String, ty: String },
+    #[error("the field name {name:?} is used twice")]
+    DuplicateFieldName { name: String },
+    #[error("there is no frame {0} on this board (it may have been deleted)")]
+    UnknownFrame(FrameId),
+    #[error("a frame with id {0} already exists on this board")]
+    DuplicateFrame(FrameId),
+    #[error("a name must not be empty")]
+    EmptyName,
+    #[error("the name has {len} characters; at most {MAX_NAME_CHARS} are allowed")]
+    NameTooLong { len: usize },
+    #[error("a frame of {w}×{h} is not allowed; each side must be between {MIN_FRAME_SIDE} and {MAX_FRAME_SIDE}")]
+    FrameSizeOutOfRange { w: i64, h: i64 },
+    #[error("there is no connector {0} on this board (it may have been deleted)")]
+    UnknownConnector(ConnectorId),
+    #[error("a connector with id {0} already exists on this board")]
+    DuplicateConnector(ConnectorId),
+    #[error("these two stickies are already connected in this direction")]
+    AlreadyConnected,
+    #[error("a connector must join two different stickies")]
+    SelfLoop,
+    #[error("select at least one sticky")]
+    EmptySelection,
+    #[error("at most {MAX_SELECTION} stickies can be changed at once; got {count}")]
+    SelectionTooLarge { count: usize },
+    #[error("sticky {0} appears twice in the selection")]
+    DuplicateInSelection(StickyId),
 }
 
 impl Error {
-    /// A stable, machine-readable code for the protocol.
+    /// A stable, machine-readable code for the protocol (the serde tag, as a `&'static str`).
     pub fn code(&self) -> &'static str {
         match self {
             Error::BoardNotCreated => "board_not_created",
             Error::BoardAlreadyCreated => "board_already_created",
+            Error::BoardLocked => "board_locked",
             Error::EmptyTitle => "empty_title",
             Error::TitleTooLong { .. } => "title_too_long",
             Error::UnknownSticky(_) => "unknown_sticky",
@@ -45,6 +86,25 @@ impl Error {
             Error::TextTooLong { .. } => "text_too_long",
             Error::InvalidKind(_) => "invalid_kind",
             Error::PositionOutOfRange { .. } => "position_out_of_range",
+            Error::SizeOutOfRange { .. } => "size_out_of_range",
+            Error::DescriptionTooLong { .. } => "description_too_long",
+            Error::FieldsNotAllowed { .. } => "fields_not_allowed",
+            Error::TooManyFields { .. } => "too_many_fields",
+            Error::InvalidFieldName { .. } => "invalid_field_name",
+            Error::InvalidFieldType { .. } => "invalid_field_type",
+            Error::DuplicateFieldName { .. } => "duplicate_field_name",
+            Error::UnknownFrame(_) => "unknown_frame",
+            Error::DuplicateFrame(_) => "duplicate_frame",
+            Error::EmptyName => "empty_name",
+            Error::NameTooLong { .. } => "name_too_long",
+            Error::FrameSizeOutOfRange { .. } => "frame_size_out_of_range",
+            Error::UnknownConnector(_) => "unknown_connector",
+            Error::DuplicateConnector(_) => "duplicate_connector",
+            Error::AlreadyConnected => "already_connected",
+            Error::SelfLoop => "self_loop",
+            Error::EmptySelection => "empty_selection",
+            Error::SelectionTooLarge { .. } => "selection_too_large",
+            Error::DuplicateInSelection(_) => "duplicate_in_selection",
         }
     }
 }

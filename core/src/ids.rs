@@ -43,3 +43,11 @@ id_type!(
     /// One sticky note on a board.
     StickyId
 );
+id_type!(
+    /// A bounded-context frame drawn around stickies.
+    FrameId
+);
+id_type!(
+    /// An arrow from one sticky to another.
+    ConnectorId
+);

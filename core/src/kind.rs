@@ -75,6 +75,30 @@ impl StickyKind {
         }
     }
 
+    /// The size a sticky of this kind has until someone resizes it. Aggregates and policies
+    /// are the "big" stickies of the notation, external systems the wide ones.
+    pub fn default_size(self) -> crate::board::Size {
+        use crate::board::Size;
+        match self {
+            StickyKind::Aggregate | StickyKind::Policy => Size::new(180, 130),
+            StickyKind::ExternalSystem => Size::new(200, 110),
+            StickyKind::Actor => Size::new(130, 90),
+            _ => Size::new(160, 110),
+        }
+    }
+
+    /// Whether stickies of this kind carry typed payload fields (events, commands, aggregate
+    /// state, read models: the ones that become code).
+    pub fn has_fields(self) -> bool {
+        matches!(
+            self,
+            StickyKind::DomainEvent
+                | StickyKind::Command
+                | StickyKind::Aggregate
+                | StickyKind::ReadModel
+        )
+    }
+
     /// A hint of what to write on it, used as the text of a freshly placed sticky.
     pub fn placeholder(self) -> &'static str {
         match self {

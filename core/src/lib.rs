@@ -3,9 +3,10 @@
 //! # Layout
 //! - [`ids`]: typed ids for boards and stickies.
 //! - [`kind`]: the eight EventStorming sticky kinds, their colours and labels.
-//! - [`board`]: the board state (`Board`, `Sticky`, `Position`) and `apply`.
+//! - [`board`]: the board state (`Board`, `Sticky`, `Frame`, `Connector`, geometry) and `apply`.
 //! - [`command`], [`event`], [`error`]: what may be asked, what happened, why not.
-//! - [`execute`]: the decision function `execute(&Board, Command) -> Result<Vec<Event>, Error>`.
+//! - [`execute`]: the decision function `execute(&Board, Command) -> Result<Vec<Event>, Error>`,
+//!   routing to one module per group of commands (board, sticky, frame, connector).
 //! - [`protocol`]: the WebSocket messages between browser and server (the only wire types).
 //! - [`limits`]: the size limits every layer agrees on.
 //!
@@ -22,10 +23,10 @@ pub mod kind;
 pub mod limits;
 pub mod protocol;
 
-pub use board::{apply, Board, Position, Sticky};
-pub use command::Command;
+pub use board::{apply, Board, Connector, Field, Frame, Position, Rect, Size, Sticky};
+pub use command::{Command, StickyMove};
 pub use error::Error;
-pub use event::Event;
+pub use event::{DecodeError, Event};
 pub use execute::execute;
-pub use ids::{BoardId, StickyId};
+pub use ids::{BoardId, ConnectorId, FrameId, StickyId};
 pub use kind::StickyKind;

@@ -15,3 +15,24 @@ pub const MAX_COORDINATE: i32 = 1_000_000;
 /// Largest client message the server reads, in bytes. A command with the longest text is far
 /// below this; anything bigger is refused with an error (and the socket stays open).
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
+
+/// Longest frame (bounded context) name and connector label, in characters.
+pub const MAX_NAME_CHARS: usize = 80;
+
+/// Longest sticky description (the glossary definition), in characters.
+pub const MAX_DESCRIPTION_CHARS: usize = 2_000;
+
+/// Payload fields per sticky, and the longest field name or type.
+pub const MAX_FIELDS: usize = 32;
+pub const MAX_FIELD_CHARS: usize = 64;
+
+/// Sticky sizes, in board units: small enough to stay a sticky, big enough to hold a word.
+pub const MIN_STICKY_SIDE: i32 = 40;
+pub const MAX_STICKY_SIDE: i32 = 1_000;
+
+/// Frame sizes: a bounded context may span a large part of the wall, but not all of it.
+pub const MIN_FRAME_SIDE: i32 = 40;
+pub const MAX_FRAME_SIDE: i32 = 100_000;
+
+/// Stickies one multi-select command may move or delete.
+pub const MAX_SELECTION: usize = 500;

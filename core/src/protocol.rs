@@ -85,6 +85,7 @@ mod tests {
                 kind: StickyKind::DomainEvent,
                 text: "Order Placed".into(),
                 pos: Position::new(120, 40),
+                size: None,
             }
         );
     }
@@ -99,6 +100,7 @@ mod tests {
             kind: StickyKind::Hotspot,
             text: "Why?".into(),
             pos: Position::new(-5, 9),
+            size: StickyKind::Hotspot.default_size(),
         });
         let msg = ServerMsg::Welcome {
             protocol: PROTOCOL_VERSION,

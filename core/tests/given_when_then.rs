@@ -1,41 +1,12 @@
-//! Every command, success and failure, in given/when/then form.
+//! The walking skeleton's commands (create, add, move, edit, delete), success and failure, in
+//! given/when/then form. The later commands have their own files beside this one.
 
 use stormwall_core::limits::{MAX_COORDINATE, MAX_TEXT_CHARS, MAX_TITLE_CHARS};
 use stormwall_core::*;
 use uuid::Uuid;
 
-/// A history to start from, a command, and the outcome it must have.
-struct Given(Vec<Event>);
-
-fn given(events: impl IntoIterator<Item = Event>) -> Given {
-    Given(events.into_iter().collect())
-}
-
-impl Given {
-    fn when(self, command: Command) -> Result<Vec<Event>, Error> {
-        let board = Board::replay(BoardId(Uuid::nil()), &self.0);
-        execute(&board, command)
-    }
-}
-
-fn sticky(n: u128) -> StickyId {
-    StickyId(Uuid::from_u128(n))
-}
-
-fn created() -> Event {
-    Event::BoardCreated {
-        title: "Conference ticketing".into(),
-    }
-}
-
-fn added(n: u128, text: &str) -> Event {
-    Event::StickyAdded {
-        id: sticky(n),
-        kind: StickyKind::DomainEvent,
-        text: text.into(),
-        pos: Position::new(100, 200),
-    }
-}
+mod support;
+use support::*;
 
 fn add(n: u128, text: &str, pos: Position) -> Command {
     Command::AddSticky {
@@ -43,6 +14,7 @@ fn add(n: u128, text: &str, pos: Position) -> Command {
         kind: StickyKind::Command,
         text: text.into(),
         pos,
+        size: None,
     }
 }
 
@@ -114,6 +86,7 @@ fn add_sticky_records_kind_text_and_position() {
             kind: StickyKind::Command,
             text: "Place Order".into(),
             pos: Position::new(-40, 80),
+            size: StickyKind::Command.default_size(),
         }])
     );
 }

@@ -71,8 +71,9 @@ pub struct BoardHandle {
 }
 
 impl BoardHandle {
-    /// Starts the actor for a board whose log has been loaded into `board` up to `seq`.
-    pub fn spawn(store: EventStore, board: Board, seq: u64) -> Self {
+    /// Starts the actor for a board whose log has been loaded into `board` up to `seq`. It
+    /// writes a snapshot every `snapshot_every` events (0: never).
+    pub fn spawn(store: EventStore, board: Board, seq: u64, snapshot_every: u64) -> Self {
         let (tx, rx) = mpsc::channel(MAILBOX);
         let id = board.id;
         let (events, _) = broadcast::channel(BROADCAST_BUFFER);
@@ -81,6 +82,8 @@ impl BoardHandle {
             board,
             seq,
             events,
+            snapshot_every,
+            snapshot_seq: seq,
         };
         tokio::spawn(actor.run(rx));
         Self { id, tx }
@@ -123,6 +126,9 @@ struct BoardActor {
     board: Board,
     seq: u64,
     events: broadcast::Sender<Arc<Outgoing>>,
+    snapshot_every: u64,
+    /// The seq of the last snapshot written (or of the state loaded at start).
+    snapshot_seq: u64,
 }
 
 impl BoardActor {
@@ -143,6 +149,7 @@ impl BoardActor {
                 } => {
                     let outcome = self.execute(command_id, command).await;
                     let _ = reply.send(outcome);
+                    self.maybe_snapshot().await;
                 }
             }
         }
@@ -186,6 +193,17 @@ impl BoardActor {
             }));
         }
         Ok(self.seq)
+    }
+
+    /// Snapshots are a cache for opening the board: a failure is logged, never returned.
+    async fn maybe_snapshot(&mut self) {
+        if self.snapshot_every == 0 || self.seq - self.snapshot_seq < self.snapshot_every {
+            return;
+        }
+        match self.store.save_snapshot(&self.board, self.seq).await {
+            Ok(()) => self.snapshot_seq = self.seq,
+            Err(e) => tracing::warn!(board = %self.board.id, error = %e, "snapshot failed"),
+        }
     }
 
     async fn reload(&mut self) {

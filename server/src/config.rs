@@ -38,6 +38,15 @@ pub struct Config {
         default_value = "target/site"
     )]
     pub site_root: String,
+
+    /// Write a snapshot of a board every N events, so opening it replays only the tail
+    /// (0: never).
+    #[arg(
+        long = "snapshot-every",
+        env = "STORMWALL_SNAPSHOT_EVERY",
+        default_value_t = 500
+    )]
+    pub snapshot_every: u64,
 }
 
 impl Config {
@@ -47,6 +56,7 @@ impl Config {
             database: database.into(),
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
+            snapshot_every: 500,
         }
     }
 }

@@ -2,8 +2,8 @@
 
 use crate::actor::BoardError;
 use crate::registry::Registry;
-use crate::store::StoreError;
-use axum::extract::{Path, State};
+use crate::store::{StoreError, StoredEvent};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -19,6 +19,8 @@ pub enum ApiError {
     UnknownBoard(String),
     #[error(transparent)]
     Board(#[from] BoardError),
+    #[error("{0}")]
+    BadRange(String),
     #[error("the database is unavailable")]
     Store(#[from] StoreError),
 }
@@ -33,6 +35,7 @@ impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
             ApiError::UnknownBoard(_) => (StatusCode::NOT_FOUND, "unknown_board"),
+            ApiError::BadRange(_) => (StatusCode::BAD_REQUEST, "bad_range"),
             ApiError::Board(BoardError::Rejected(e)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, e.code())
             }
@@ -87,4 +90,36 @@ pub async fn get_board(
         .await?
         .map(Json)
         .ok_or_else(unknown)
+}
+
+/// Most events one history request returns; clients page with `from`.
+pub const MAX_EVENTS_PER_REQUEST: u64 = 5_000;
+
+#[derive(Deserialize)]
+pub struct Range {
+    pub from: Option<u64>,
+    pub to: Option<u64>,
+}
+
+/// `GET /api/boards/{id}/events?from=1&to=100`: stored events with their seq, time and command,
+/// for history replay. At most `MAX_EVENTS_PER_REQUEST` per call.
+pub async fn board_events(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+    Query(range): Query<Range>,
+) -> Result<Json<Vec<StoredEvent>>, ApiError> {
+    let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
+    let board_id: BoardId = id.parse().map_err(|_| unknown())?;
+    let from = range.from.unwrap_or(1).max(1);
+    let to = range.to.unwrap_or(u64::MAX);
+    if to < from {
+        return Err(ApiError::BadRange(format!(
+            "to ({to}) is before from ({from})"
+        )));
+    }
+    let to = to.min(from.saturating_add(MAX_EVENTS_PER_REQUEST - 1));
+    if registry.store().board_summary(board_id).await?.is_none() {
+        return Err(unknown());
+    }
+    Ok(Json(registry.store().load_range(board_id, from, to).await?))
 }

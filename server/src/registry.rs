@@ -14,6 +14,7 @@ pub struct Registry {
 
 struct Inner {
     store: EventStore,
+    snapshot_every: u64,
     // A tokio mutex, held while a board's log is loaded: two sessions opening the same board
     // at once must end up with one actor, never two writers.
     boards: Mutex<HashMap<BoardId, BoardHandle>>,
@@ -22,10 +23,11 @@ struct Inner {
 }
 
 impl Registry {
-    pub fn new(store: EventStore) -> Self {
+    pub fn new(store: EventStore, snapshot_every: u64) -> Self {
         Self {
             inner: Arc::new(Inner {
                 store,
+                snapshot_every,
                 boards: Mutex::new(HashMap::new()),
                 stopping: watch::channel(false).0,
             }),
@@ -56,12 +58,16 @@ impl Registry {
         if let Some(handle) = boards.get(&id) {
             return Ok(Some(handle.clone()));
         }
-        let log = self.inner.store.load(id).await?;
-        if log.is_empty() {
+        let Some(opened) = self.inner.store.open_board(id).await? else {
             return Ok(None);
-        }
-        let board = Board::replay(id, log.iter().map(|e| &e.event));
-        let handle = BoardHandle::spawn(self.inner.store.clone(), board, log.len() as u64);
+        };
+        tracing::debug!(board = %id, seq = opened.seq, replayed = opened.replayed, "board opened");
+        let handle = BoardHandle::spawn(
+            self.inner.store.clone(),
+            opened.board,
+            opened.seq,
+            self.inner.snapshot_every,
+        );
         boards.insert(id, handle.clone());
         Ok(Some(handle))
     }
@@ -69,7 +75,12 @@ impl Registry {
     /// Creates a new board with a fresh id.
     pub async fn create(&self, title: String) -> Result<BoardId, BoardError> {
         let id = BoardId(uuid::Uuid::new_v4());
-        let handle = BoardHandle::spawn(self.inner.store.clone(), Board::new(id), 0);
+        let handle = BoardHandle::spawn(
+            self.inner.store.clone(),
+            Board::new(id),
+            0,
+            self.inner.snapshot_every,
+        );
         handle.execute(None, Command::CreateBoard { title }).await?;
         self.inner.boards.lock().await.insert(id, handle);
         Ok(id)

@@ -105,6 +105,7 @@ pub fn router(registry: Registry, leptos: LeptosOptions) -> Router {
             get(http::list_boards).post(http::create_board),
         )
         .route("/api/boards/{id}", get(http::get_board))
+        .route("/api/boards/{id}/events", get(http::board_events))
         .route("/ws/boards/{id}", get(ws::upgrade))
         .leptos_routes_with_context(&state, routes, move || provide_context(backend.clone()), {
             let leptos = leptos.clone();
@@ -136,7 +137,7 @@ impl RunningServer {
             addr: config.addr,
             source,
         })?;
-        let registry = Registry::new(store);
+        let registry = Registry::new(store, config.snapshot_every);
         let app = router(registry.clone(), leptos_options(&config, addr));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -10,8 +10,9 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
+use stormwall_core::board::SNAPSHOT_FORMAT;
 use stormwall_core::protocol::BoardSummary;
-use stormwall_core::{BoardId, Event};
+use stormwall_core::{Board, BoardId, Event};
 use thiserror::Error;
 use uuid::Uuid;
 
@@ -46,7 +47,17 @@ pub enum StoreError {
 pub struct StoredEvent {
     pub seq: u64,
     pub command_id: Option<Uuid>,
+    /// When it was stored, RFC 3339 UTC.
+    pub recorded_at: String,
     pub event: Event,
+}
+
+/// A board as it is opened: the latest usable snapshot (if any) with the events after it.
+pub struct OpenedBoard {
+    pub board: Board,
+    pub seq: u64,
+    /// How many events were replayed on top of the snapshot.
+    pub replayed: usize,
 }
 
 #[derive(Clone)]
@@ -90,22 +101,40 @@ impl EventStore {
 
     /// The whole log of one board, in order. Empty for an unknown board.
     pub async fn load(&self, board: BoardId) -> Result<Vec<StoredEvent>, StoreError> {
+        self.load_range(board, 1, u64::MAX).await
+    }
+
+    /// Events `from..=to` of one board, in order (fewer at the end of the log).
+    pub async fn load_range(
+        &self,
+        board: BoardId,
+        from: u64,
+        to: u64,
+    ) -> Result<Vec<StoredEvent>, StoreError> {
+        let from = from.max(1);
         let rows = sqlx::query(
-            "SELECT seq, command_id, payload FROM events WHERE board_id = ? ORDER BY seq",
+            "SELECT seq, command_id, recorded_at, event_type, schema_version, payload FROM events \
+             WHERE board_id = ? AND seq >= ? AND seq <= ? ORDER BY seq",
         )
         .bind(board.to_string())
+        .bind(from as i64)
+        .bind(to.min(i64::MAX as u64) as i64)
         .fetch_all(&self.pool)
         .await?;
         let mut events = Vec::with_capacity(rows.len());
         for (i, row) in rows.iter().enumerate() {
             let seq: i64 = row.try_get("seq")?;
             let corrupt = |reason: String| StoreError::Corrupt { board, seq, reason };
-            if seq != i as i64 + 1 {
-                return Err(corrupt(format!("expected seq {}", i + 1)));
+            if seq != (from + i as u64) as i64 {
+                return Err(corrupt(format!("expected seq {}", from + i as u64)));
             }
+            let event_type: String = row.try_get("event_type")?;
+            let version: i64 = row.try_get("schema_version")?;
             let payload: String = row.try_get("payload")?;
-            let event =
-                serde_json::from_str::<Event>(&payload).map_err(|e| corrupt(e.to_string()))?;
+            let payload = serde_json::from_str(&payload).map_err(|e| corrupt(e.to_string()))?;
+            // Every read goes through the upcast step: old logs replay forever.
+            let event = Event::decode(&event_type, version as u32, payload)
+                .map_err(|e| corrupt(e.to_string()))?;
             let command_id = row
                 .try_get::<Option<String>, _>("command_id")?
                 .map(|c| Uuid::parse_str(&c))
@@ -114,10 +143,79 @@ impl EventStore {
             events.push(StoredEvent {
                 seq: seq as u64,
                 command_id,
+                recorded_at: row.try_get("recorded_at")?,
                 event,
             });
         }
         Ok(events)
+    }
+
+    /// Opens a board from its latest usable snapshot plus the events after it; `None` when the
+    /// board has no events at all.
+    pub async fn open_board(&self, board: BoardId) -> Result<Option<OpenedBoard>, StoreError> {
+        let snapshot = sqlx::query(
+            "SELECT seq, state FROM snapshots WHERE board_id = ? AND format_version = ? \
+             ORDER BY seq DESC LIMIT 1",
+        )
+        .bind(board.to_string())
+        .bind(i64::from(SNAPSHOT_FORMAT))
+        .fetch_optional(&self.pool)
+        .await?;
+        let (start, seq) = match snapshot {
+            Some(row) => {
+                let seq: i64 = row.try_get("seq")?;
+                let state: String = row.try_get("state")?;
+                match serde_json::from_str::<Board>(&state) {
+                    Ok(b) if b.id == board => (b, seq as u64),
+                    // A snapshot is only a cache: if it cannot be read, replay everything.
+                    _ => {
+                        tracing::warn!(%board, seq, "unreadable snapshot ignored");
+                        (Board::new(board), 0)
+                    }
+                }
+            }
+            None => (Board::new(board), 0),
+        };
+        let tail = self.load_range(board, seq + 1, u64::MAX).await?;
+        if seq == 0 && tail.is_empty() {
+            return Ok(None);
+        }
+        let replayed = tail.len();
+        let last = tail.last().map_or(seq, |e| e.seq);
+        let board = tail
+            .iter()
+            .map(|e| &e.event)
+            .fold(start, stormwall_core::apply);
+        Ok(Some(OpenedBoard {
+            board,
+            seq: last,
+            replayed,
+        }))
+    }
+
+    /// Stores the board as of `seq`. Idempotent.
+    pub async fn save_snapshot(&self, board: &Board, seq: u64) -> Result<(), StoreError> {
+        let state = serde_json::to_string(board).expect("boards always serialise");
+        sqlx::query(
+            "INSERT OR IGNORE INTO snapshots (board_id, seq, format_version, state, created_at) \
+             VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+        )
+        .bind(board.id.to_string())
+        .bind(seq as i64)
+        .bind(i64::from(SNAPSHOT_FORMAT))
+        .bind(state)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How many snapshots a board has (for tests and diagnostics).
+    pub async fn snapshot_count(&self, board: BoardId) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM snapshots WHERE board_id = ?")
+            .bind(board.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? as u64)
     }
 
     /// Appends `events` after `last_seq` in one transaction: all of them or none. The primary
@@ -131,7 +229,7 @@ impl EventStore {
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for (i, event) in events.iter().enumerate() {
-            let payload = serde_json::to_string(event).expect("events always serialise");
+            let payload = event.payload().to_string();
             sqlx::query(
                 "INSERT INTO events (board_id, seq, event_type, schema_version, payload, command_id, recorded_at) \
                  VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
@@ -144,6 +242,13 @@ impl EventStore {
             .bind(command_id.map(|c| c.to_string()))
             .execute(&mut *tx)
             .await?;
+            if let Event::BoardRenamed { title } = event {
+                sqlx::query("UPDATE boards SET title = ? WHERE id = ?")
+                    .bind(title)
+                    .bind(board.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+            }
             if let Event::BoardCreated { title } = event {
                 sqlx::query(
                     "INSERT INTO boards (id, title, created_at) \

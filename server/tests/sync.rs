@@ -37,6 +37,7 @@ async fn two_clients_see_the_same_events_in_the_same_order() {
             kind: StickyKind::DomainEvent,
             text: "Order Placed".into(),
             pos: Position::new(100, 380),
+            size: None,
         },
         Command::MoveSticky {
             id,
@@ -161,6 +162,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
             kind: StickyKind::Hotspot,
             text: "Still here?".into(),
             pos: Position::new(0, 0),
+            size: None,
         })
         .await;
     let ServerMsg::Event { seq, .. } = alice.recv().await else {
@@ -188,6 +190,7 @@ async fn a_restarted_server_has_the_board_as_it_was() {
                 kind: StickyKind::ALL[i % 8],
                 text: format!("Sticky {i} ✨"),
                 pos: Position::new(i as i32 * 180, 380),
+                size: None,
             })
             .await;
         alice.recv().await;

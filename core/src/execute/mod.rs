@@ -1,0 +1,61 @@
+//! The decision function: given the board and a command, which events happen (or why not).
+//! `execute` only routes; each group of commands is decided in its own module.
+
+mod board;
+mod check;
+mod connector;
+mod frame;
+mod sticky;
+
+use crate::{Board, Command, Error, Event};
+
+/// Decides what a command means for this board. Pure: it reads the board and returns events;
+/// applying them is the caller's job, after they are stored. A refused command returns the
+/// reason and no events: nothing partial is ever decided.
+pub fn execute(board: &Board, command: Command) -> Result<Vec<Event>, Error> {
+    if let Command::CreateBoard { title } = command {
+        return board::create(board, title);
+    }
+    if !board.created {
+        return Err(Error::BoardNotCreated);
+    }
+    if board.locked && !matches!(command, Command::UnlockBoard | Command::LockBoard) {
+        return Err(Error::BoardLocked);
+    }
+    match command {
+        Command::CreateBoard { .. } => unreachable!("handled above"),
+        Command::RenameBoard { title } => board::rename(board, title),
+        Command::LockBoard => Ok(board::lock(board)),
+        Command::UnlockBoard => Ok(board::unlock(board)),
+        Command::AddSticky {
+            id,
+            kind,
+            text,
+            pos,
+            size,
+        } => sticky::add(board, id, kind, text, pos, size),
+        Command::MoveSticky { id, pos } => sticky::move_one(board, id, pos),
+        Command::EditStickyText { id, text } => sticky::edit_text(board, id, text),
+        Command::ResizeSticky { id, size } => sticky::resize(board, id, size),
+        Command::ChangeStickyKind { id, kind } => sticky::change_kind(board, id, kind),
+        Command::DescribeSticky { id, description } => sticky::describe(board, id, description),
+        Command::SetStickyFields { id, fields } => sticky::set_fields(board, id, fields),
+        Command::DeleteSticky { id } => sticky::delete(board, &[id]),
+        Command::MoveStickies { moves } => sticky::move_many(board, moves),
+        Command::DeleteStickies { ids } => {
+            check::selection(ids.iter().copied())?;
+            sticky::delete(board, &ids)
+        }
+        Command::AddFrame { id, name, rect } => frame::add(board, id, name, rect),
+        Command::RenameFrame { id, name } => frame::rename(board, id, name),
+        Command::ReshapeFrame { id, rect } => frame::reshape(board, id, rect),
+        Command::DeleteFrame { id } => frame::delete(board, id),
+        Command::AddConnector {
+            id,
+            from,
+            to,
+            label,
+        } => connector::add(board, id, from, to, label),
+        Command::DeleteConnector { id } => connector::delete(board, id),
+    }
+}
