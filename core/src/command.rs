@@ -1,6 +1,9 @@
 //! What a participant asks the board to do.
 
-use crate::{ConnectorId, Field, FrameId, Position, Rect, Size, StickyId, StickyKind};
+use crate::{
+    Connector, ConnectorId, Field, Frame, FrameId, Position, Rect, Size, Sticky, StickyId,
+    StickyKind,
+};
 use serde::{Deserialize, Serialize};
 
 /// One sticky's new place, in a multi-select move.
@@ -105,4 +108,30 @@ pub enum Command {
     DeleteConnector {
         id: ConnectorId,
     },
+
+    // --- undo, redo, restore ---
+    /// Several commands as one step: the expectations must hold first, then each command is
+    /// validated on the board as the ones before it left it; all are recorded or none.
+    /// Undo, redo and "restore this version" are batches (see `crate::undo`).
+    Batch {
+        #[serde(default)]
+        expect: Vec<Expect>,
+        commands: Vec<Command>,
+    },
+}
+
+/// A precondition of a batch: what the board must look like for it to still make sense.
+/// An undo expects the elements it reverts to be as its change left them, so that it never
+/// silently overwrites what someone else did since.
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case")]
+pub enum Expect {
+    Title { title: String },
+    Locked { locked: bool },
+    Sticky { sticky: Sticky },
+    NoSticky { id: StickyId },
+    Frame { frame: Frame },
+    NoFrame { id: FrameId },
+    Connector { connector: Connector },
+    NoConnector { id: ConnectorId },
 }

@@ -69,6 +69,12 @@ pub enum Error {
     SelectionTooLarge { count: usize },
     #[error("sticky {0} appears twice in the selection")]
     DuplicateInSelection(StickyId),
+    #[error("this can no longer be undone: {0}")]
+    Conflict(String),
+    #[error("a batch may hold at most {MAX_BATCH} commands; got {count}")]
+    BatchTooLarge { count: usize },
+    #[error("a batch cannot contain another batch or create the board")]
+    NestedBatch,
 }
 
 impl Error {
@@ -105,6 +111,9 @@ impl Error {
             Error::EmptySelection => "empty_selection",
             Error::SelectionTooLarge { .. } => "selection_too_large",
             Error::DuplicateInSelection(_) => "duplicate_in_selection",
+            Error::Conflict(_) => "conflict",
+            Error::BatchTooLarge { .. } => "batch_too_large",
+            Error::NestedBatch => "nested_batch",
         }
     }
 }

@@ -7,6 +7,7 @@
 //! - [`command`], [`event`], [`error`]: what may be asked, what happened, why not.
 //! - [`execute`]: the decision function `execute(&Board, Command) -> Result<Vec<Event>, Error>`,
 //!   routing to one module per group of commands (board, sticky, frame, connector).
+//! - [`undo`]: undo, redo and restore as batches of ordinary commands, computed from states.
 //! - [`protocol`]: the WebSocket messages between browser and server (the only wire types).
 //! - [`limits`]: the size limits every layer agrees on.
 //!
@@ -22,9 +23,10 @@ pub mod ids;
 pub mod kind;
 pub mod limits;
 pub mod protocol;
+pub mod undo;
 
 pub use board::{apply, Board, Connector, Field, Frame, Position, Rect, Size, Sticky};
-pub use command::{Command, StickyMove};
+pub use command::{Command, Expect, StickyMove};
 pub use error::Error;
 pub use event::{DecodeError, Event};
 pub use execute::execute;

@@ -36,3 +36,6 @@ pub const MAX_FRAME_SIDE: i32 = 100_000;
 
 /// Stickies one multi-select command may move or delete.
 pub const MAX_SELECTION: usize = 500;
+
+/// Commands in one batch (an undo, a redo, or a restore of an earlier version).
+pub const MAX_BATCH: usize = 10_000;

@@ -142,3 +142,58 @@ proptest! {
         prop_assert_eq!(resumed, live);
     }
 }
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Do, then undo: the board is as before, when nothing intervened. Redo (the undo of the
+    /// undo) brings the change back.
+    #[test]
+    fn undo_reverts_a_change_and_redo_reapplies_it(
+        setup in prop::collection::vec(command(), 0..60),
+        change in command(),
+    ) {
+        let id = BoardId(Uuid::from_u128(9));
+        let created = Command::CreateBoard { title: "t".into() };
+        let (before, _) = run(id, std::iter::once(created).chain(setup).collect())?;
+        let Ok(events) = execute(&before, change) else { return Ok(()) };
+        let after = events.iter().fold(before.clone(), apply);
+        let Some(undo_cmd) = undo::undo(&before, &after, &events) else {
+            let not_undoable = |e: &Event| matches!(e, Event::BoardCreated { .. } | Event::BoardLocked | Event::BoardUnlocked);
+            prop_assert!(events.iter().all(not_undoable), "{:?}", events);
+            return Ok(());
+        };
+        let undone_events = execute(&after, undo_cmd);
+        prop_assert!(undone_events.is_ok(), "{:?}", undone_events);
+        let undone_events = undone_events.unwrap();
+        let undone = undone_events.iter().fold(after.clone(), apply);
+        prop_assert_eq!(&undone, &before);
+
+        let redo_cmd = undo::undo(&after, &undone, &undone_events).unwrap();
+        let redone = execute(&undone, redo_cmd).unwrap().iter().fold(undone.clone(), apply);
+        prop_assert_eq!(redone, after);
+    }
+
+    /// Restoring an earlier version, from any later one, gives that version back.
+    #[test]
+    fn restore_brings_back_an_earlier_version(
+        early in prop::collection::vec(command(), 0..40),
+        late in prop::collection::vec(command(), 0..40),
+    ) {
+        let id = BoardId(Uuid::from_u128(10));
+        let early: Vec<Command> = std::iter::once(Command::CreateBoard { title: "t".into() })
+            .chain(early)
+            .collect();
+        let (target, _) = run(id, early.clone())?;
+        let (current, _) = run(id, early.into_iter().chain(late).collect())?;
+        if !target.created || current.locked {
+            return Ok(());
+        }
+        let outcome = execute(&current, undo::restore(&current, &target));
+        prop_assert!(outcome.is_ok(), "{:?}", outcome);
+        let restored = outcome.unwrap().iter().fold(current.clone(), apply);
+        let mut want = target.clone();
+        want.locked = current.locked;
+        prop_assert_eq!(restored, want);
+    }
+}

@@ -1,6 +1,7 @@
 //! The decision function: given the board and a command, which events happen (or why not).
 //! `execute` only routes; each group of commands is decided in its own module.
 
+mod batch;
 mod board;
 mod check;
 mod connector;
@@ -57,5 +58,6 @@ pub fn execute(board: &Board, command: Command) -> Result<Vec<Event>, Error> {
             label,
         } => connector::add(board, id, from, to, label),
         Command::DeleteConnector { id } => connector::delete(board, id),
+        Command::Batch { expect, commands } => batch::run(board, expect, commands),
     }
 }
