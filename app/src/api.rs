@@ -2,7 +2,7 @@
 //! provides as context; in the browser they are HTTP calls.
 
 use leptos::prelude::*;
-use stormwall_core::protocol::BoardSummary;
+use stormwall_core::protocol::{BoardSummary, LoggedEvent};
 use stormwall_core::BoardId;
 
 #[cfg(feature = "ssr")]
@@ -13,7 +13,7 @@ mod backend {
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Arc;
-    use stormwall_core::protocol::BoardSummary;
+    use stormwall_core::protocol::{BoardSummary, LoggedEvent};
     use stormwall_core::BoardId;
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -26,6 +26,13 @@ mod backend {
         fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, String>>;
         fn board_summary(&self, id: BoardId)
             -> BoxFuture<'_, Result<Option<BoardSummary>, String>>;
+        /// Events `from..=to` (at most a page of them) of an existing board.
+        fn history(
+            &self,
+            id: BoardId,
+            from: u64,
+            to: u64,
+        ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, String>>;
     }
 
     pub type SharedBackend = Arc<dyn Backend>;
@@ -61,6 +68,19 @@ pub async fn find_board(id: String) -> Result<Option<BoardSummary>, ServerFnErro
     };
     backend()?
         .board_summary(id)
+        .await
+        .map_err(ServerFnError::new)
+}
+
+/// A page of a board's stored events, for the history slider.
+#[server]
+pub async fn board_history(
+    id: BoardId,
+    from: u64,
+    to: u64,
+) -> Result<Vec<LoggedEvent>, ServerFnError> {
+    backend()?
+        .history(id, from, to)
         .await
         .map_err(ServerFnError::new)
 }

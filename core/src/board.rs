@@ -31,7 +31,7 @@ impl Size {
 }
 
 /// An axis-aligned rectangle: top-left corner and size.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub struct Rect {
     pub x: i32,
     pub y: i32,

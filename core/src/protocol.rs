@@ -15,6 +15,18 @@ pub struct BoardSummary {
     pub created_at: String,
 }
 
+/// One stored event as history shows it (`GET /api/boards/{id}/events`).
+#[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
+pub struct LoggedEvent {
+    pub seq: u64,
+    pub command_id: Option<Uuid>,
+    /// The display name of whoever sent the command, when they gave one.
+    pub author: Option<String>,
+    /// When it was stored, RFC 3339 UTC.
+    pub recorded_at: String,
+    pub event: Event,
+}
+
 /// Bumped on any incompatible change to these messages.
 pub const PROTOCOL_VERSION: u32 = 1;
 

@@ -58,6 +58,7 @@ enum Msg {
     },
     Execute {
         command_id: Option<Uuid>,
+        author: Option<String>,
         command: Command,
         reply: oneshot::Sender<Result<u64, BoardError>>,
     },
@@ -106,12 +107,14 @@ impl BoardHandle {
     pub async fn execute(
         &self,
         command_id: Option<Uuid>,
+        author: Option<String>,
         command: Command,
     ) -> Result<u64, BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Execute {
                 command_id,
+                author,
                 command,
                 reply,
             })
@@ -144,10 +147,11 @@ impl BoardActor {
                 }
                 Msg::Execute {
                     command_id,
+                    author,
                     command,
                     reply,
                 } => {
-                    let outcome = self.execute(command_id, command).await;
+                    let outcome = self.execute(command_id, author.as_deref(), command).await;
                     let _ = reply.send(outcome);
                     self.maybe_snapshot().await;
                 }
@@ -159,6 +163,7 @@ impl BoardActor {
     async fn execute(
         &mut self,
         command_id: Option<Uuid>,
+        author: Option<&str>,
         command: Command,
     ) -> Result<u64, BoardError> {
         let events = execute(&self.board, command)?;
@@ -167,7 +172,7 @@ impl BoardActor {
         }
         if let Err(e) = self
             .store
-            .append(self.board.id, self.seq, command_id, &events)
+            .append(self.board.id, self.seq, command_id, author, &events)
             .await
         {
             tracing::error!(board = %self.board.id, error = %e, "append failed");

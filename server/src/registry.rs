@@ -81,7 +81,9 @@ impl Registry {
             0,
             self.inner.snapshot_every,
         );
-        handle.execute(None, Command::CreateBoard { title }).await?;
+        handle
+            .execute(None, None, Command::CreateBoard { title })
+            .await?;
         self.inner.boards.lock().await.insert(id, handle);
         Ok(id)
     }

@@ -15,7 +15,7 @@ use std::net::SocketAddr;
 use std::sync::Arc;
 use stormwall_app::api::{Backend, BoxFuture, SharedBackend};
 use stormwall_app::{shell, App};
-use stormwall_core::protocol::BoardSummary;
+use stormwall_core::protocol::{BoardSummary, LoggedEvent};
 use stormwall_core::BoardId;
 use thiserror::Error;
 use tokio::net::TcpListener;
@@ -66,6 +66,21 @@ impl Backend for AppBackend {
 
     fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, String>> {
         Box::pin(async move { self.0.create(title).await.map_err(|e| e.to_string()) })
+    }
+
+    fn history(
+        &self,
+        id: BoardId,
+        from: u64,
+        to: u64,
+    ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, String>> {
+        Box::pin(async move {
+            let to = to.min(from.saturating_add(http::MAX_EVENTS_PER_REQUEST - 1));
+            self.0.store().load_range(id, from, to).await.map_err(|e| {
+                tracing::error!(error = %e, "reading history");
+                "the board's history is unavailable right now".to_owned()
+            })
+        })
     }
 
     fn board_summary(&self, id: BoardId) -> BoxFuture<'_, Result<Option<BoardSummary>, String>> {

@@ -1,6 +1,5 @@
 //! The event store: an append-only log per board in SQLite, written only by board actors.
 
-use serde::Serialize;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -43,14 +42,7 @@ pub enum StoreError {
 }
 
 /// One stored event with its place in the board's log.
-#[derive(Clone, Debug, PartialEq, Serialize)]
-pub struct StoredEvent {
-    pub seq: u64,
-    pub command_id: Option<Uuid>,
-    /// When it was stored, RFC 3339 UTC.
-    pub recorded_at: String,
-    pub event: Event,
-}
+pub type StoredEvent = stormwall_core::protocol::LoggedEvent;
 
 /// A board as it is opened: the latest usable snapshot (if any) with the events after it.
 pub struct OpenedBoard {
@@ -113,7 +105,8 @@ impl EventStore {
     ) -> Result<Vec<StoredEvent>, StoreError> {
         let from = from.max(1);
         let rows = sqlx::query(
-            "SELECT seq, command_id, recorded_at, event_type, schema_version, payload FROM events \
+            "SELECT seq, command_id, author, recorded_at, event_type, schema_version, payload \
+             FROM events \
              WHERE board_id = ? AND seq >= ? AND seq <= ? ORDER BY seq",
         )
         .bind(board.to_string())
@@ -143,6 +136,7 @@ impl EventStore {
             events.push(StoredEvent {
                 seq: seq as u64,
                 command_id,
+                author: row.try_get("author")?,
                 recorded_at: row.try_get("recorded_at")?,
                 event,
             });
@@ -225,14 +219,16 @@ impl EventStore {
         board: BoardId,
         last_seq: u64,
         command_id: Option<Uuid>,
+        author: Option<&str>,
         events: &[Event],
     ) -> Result<(), StoreError> {
         let mut tx = self.pool.begin().await?;
         for (i, event) in events.iter().enumerate() {
             let payload = event.payload().to_string();
             sqlx::query(
-                "INSERT INTO events (board_id, seq, event_type, schema_version, payload, command_id, recorded_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                "INSERT INTO events \
+                 (board_id, seq, event_type, schema_version, payload, command_id, author, recorded_at) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
             )
             .bind(board.to_string())
             .bind((last_seq + 1 + i as u64) as i64)
@@ -240,6 +236,7 @@ impl EventStore {
             .bind(i64::from(event.schema_version()))
             .bind(payload)
             .bind(command_id.map(|c| c.to_string()))
+            .bind(author)
             .execute(&mut *tx)
             .await?;
             if let Event::BoardRenamed { title } = event {

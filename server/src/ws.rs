@@ -3,9 +3,10 @@
 use crate::actor::{BoardHandle, Joined};
 use crate::registry::Registry;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
+use std::collections::HashMap;
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
 use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::BoardId;
@@ -15,11 +16,28 @@ use tokio::sync::broadcast::error::RecvError;
 /// are read only to answer with a clear error.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 
+/// Longest display name kept with a participant's events.
+const MAX_AUTHOR_CHARS: usize = 40;
+
+/// The display name from `?name=`: trimmed, without control characters, at most 40 characters.
+fn author(params: &HashMap<String, String>) -> Option<String> {
+    let name: String = params
+        .get("name")?
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_AUTHOR_CHARS)
+        .collect();
+    let name = name.trim();
+    (!name.is_empty()).then(|| name.to_owned())
+}
+
 pub async fn upgrade(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    Query(params): Query<HashMap<String, String>>,
     ws: WebSocketUpgrade,
 ) -> Response {
+    let author = author(&params);
     let Ok(board_id) = id.parse::<BoardId>() else {
         return (StatusCode::NOT_FOUND, "no such board").into_response();
     };
@@ -27,7 +45,7 @@ pub async fn upgrade(
         Ok(Some(handle)) => ws
             .max_message_size(HARD_FRAME_LIMIT)
             .max_frame_size(HARD_FRAME_LIMIT)
-            .on_upgrade(move |socket| session(socket, handle, registry)),
+            .on_upgrade(move |socket| session(socket, handle, registry, author)),
         Ok(None) => (StatusCode::NOT_FOUND, "no such board").into_response(),
         Err(e) => {
             tracing::error!(board = %board_id, error = %e, "cannot open board");
@@ -40,9 +58,14 @@ pub async fn upgrade(
     }
 }
 
-async fn session(mut socket: WebSocket, handle: BoardHandle, registry: Registry) {
+async fn session(
+    mut socket: WebSocket,
+    handle: BoardHandle,
+    registry: Registry,
+    author: Option<String>,
+) {
     tokio::select! {
-        result = run(&mut socket, &handle) => {
+        result = run(&mut socket, &handle, author) => {
             if let Err(e) = result {
                 tracing::debug!(board = %handle.id(), error = %e, "session ended");
             }
@@ -72,7 +95,11 @@ async fn welcome(socket: &mut WebSocket, joined: &Joined) -> Result<u64, axum::E
     Ok(joined.seq)
 }
 
-async fn run(socket: &mut WebSocket, handle: &BoardHandle) -> Result<(), axum::Error> {
+async fn run(
+    socket: &mut WebSocket,
+    handle: &BoardHandle,
+    author: Option<String>,
+) -> Result<(), axum::Error> {
     let Ok(mut joined) = handle.join().await else {
         return Ok(());
     };
@@ -101,7 +128,7 @@ async fn run(socket: &mut WebSocket, handle: &BoardHandle) -> Result<(), axum::E
                         continue;
                     }
                 };
-                match handle.execute(Some(command_id), command).await {
+                match handle.execute(Some(command_id), author.clone(), command).await {
                     Ok(seq) => {
                         // Forward this command's own events before acknowledging it, so the
                         // client sees the outcome before the "done".

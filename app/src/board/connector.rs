@@ -1,0 +1,117 @@
+//! Arrows between stickies, drawn in one SVG layer between the frames and the stickies. An
+//! arrow runs from the centre of one sticky to the edge of the other, so its head shows.
+
+use super::WallUi;
+use leptos::ev;
+use leptos::prelude::*;
+use stormwall_core::{ConnectorId, Rect};
+
+/// Where the line from `from` towards the centre of `rect` crosses the rectangle's border.
+fn edge_point(rect: Rect, from: (f64, f64)) -> (f64, f64) {
+    let (cx, cy) = (
+        f64::from(rect.x) + f64::from(rect.w) / 2.0,
+        f64::from(rect.y) + f64::from(rect.h) / 2.0,
+    );
+    let (dx, dy) = (from.0 - cx, from.1 - cy);
+    if dx == 0.0 && dy == 0.0 {
+        return (cx, cy);
+    }
+    let (hw, hh) = (f64::from(rect.w) / 2.0 + 6.0, f64::from(rect.h) / 2.0 + 6.0);
+    let scale = (hw / dx.abs()).min(hh / dy.abs());
+    (cx + dx * scale, cy + dy * scale)
+}
+
+fn centre(rect: Rect) -> (f64, f64) {
+    (
+        f64::from(rect.x) + f64::from(rect.w) / 2.0,
+        f64::from(rect.y) + f64::from(rect.h) / 2.0,
+    )
+}
+
+#[component]
+pub(super) fn Connectors() -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let ids = Memo::new(move |_| {
+        ui.with_board(|b| {
+            b.map(|b| b.connectors.keys().copied().collect::<Vec<_>>())
+                .unwrap_or_default()
+        })
+    });
+    view! {
+        <svg class="connectors" width="100%" height="100%">
+            <defs>
+                <marker
+                    id="arrow-head"
+                    viewBox="0 0 10 10"
+                    refX="9"
+                    refY="5"
+                    markerWidth="8"
+                    markerHeight="8"
+                    orient="auto-start-reverse"
+                >
+                    <path d="M 0 0 L 10 5 L 0 10 z" fill="#3b4252"></path>
+                </marker>
+            </defs>
+            <For each=move || ids.get() key=|id| *id let:id>
+                <Arrow id />
+            </For>
+        </svg>
+    }
+}
+
+#[component]
+fn Arrow(id: ConnectorId) -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let ends = Memo::new(move |_| {
+        ui.with_board(|b| {
+            b.and_then(|b| b.connectors.get(&id))
+                .map(|c| (c.from, c.to, c.label.clone()))
+        })
+    });
+    let geometry = move || {
+        let (from, to, _) = ends.get()?;
+        let (a, b) = (ui.sticky_rect(from)?, ui.sticky_rect(to)?);
+        let (ox, oy) = ui.origin.get();
+        let start = centre(a);
+        let end = edge_point(b, start);
+        let start = edge_point(a, end);
+        let shift = |(x, y): (f64, f64)| (x - f64::from(ox), y - f64::from(oy));
+        Some((shift(start), shift(end)))
+    };
+    let path = move || {
+        geometry()
+            .map(|((x1, y1), (x2, y2))| format!("M {x1:.1} {y1:.1} L {x2:.1} {y2:.1}"))
+            .unwrap_or_default()
+    };
+    let label = move || ends.with(|e| e.as_ref().and_then(|(_, _, l)| l.clone()));
+    let mid = move || {
+        geometry()
+            .map(|((x1, y1), (x2, y2))| ((x1 + x2) / 2.0, (y1 + y2) / 2.0))
+            .unwrap_or_default()
+    };
+    let select = move |e: ev::PointerEvent| {
+        e.stop_propagation();
+        if ui.read_only() {
+            return;
+        }
+        ui.selected.set(Vec::new());
+        ui.selected_frame.set(None);
+        ui.selected_connector.set(Some(id));
+    };
+    view! {
+        <g
+            class="connector"
+            class:selected=move || ui.selected_connector.get() == Some(id)
+            data-id=id.to_string()
+        >
+            // A wide transparent stroke makes the thin arrow easy to click.
+            <path class="connector-hit" d=path on:pointerdown=select></path>
+            <path class="connector-line" d=path marker-end="url(#arrow-head)"></path>
+            <Show when=move || label().is_some()>
+                <text class="connector-label" x=move || mid().0 y=move || mid().1 - 6.0>
+                    {label}
+                </text>
+            </Show>
+        </g>
+    }
+}

@@ -1,0 +1,167 @@
+//! The palette of kinds and tools, its keyboard shortcuts, and the legend.
+
+use super::{Tool, WallUi};
+use leptos::ev;
+use leptos::prelude::*;
+use stormwall_core::StickyKind;
+
+/// The key that picks a kind: E event, C command, A aggregate, P policy, R read model,
+/// U user (actor), S system, H hotspot.
+pub(super) fn shortcut(kind: StickyKind) -> char {
+    match kind {
+        StickyKind::DomainEvent => 'E',
+        StickyKind::Command => 'C',
+        StickyKind::Aggregate => 'A',
+        StickyKind::Policy => 'P',
+        StickyKind::ReadModel => 'R',
+        StickyKind::Actor => 'U',
+        StickyKind::ExternalSystem => 'S',
+        StickyKind::Hotspot => 'H',
+    }
+}
+
+/// B draws a bounded context, K connects two stickies, V (or Esc) selects.
+pub(super) fn tool_for_key(key: &str) -> Option<Tool> {
+    let upper = key.to_uppercase();
+    let k = upper
+        .chars()
+        .next()
+        .filter(|_| upper.chars().count() == 1)?;
+    match k {
+        'B' => Some(Tool::Frame),
+        'K' => Some(Tool::Connect),
+        'V' => Some(Tool::Select),
+        k => StickyKind::ALL
+            .into_iter()
+            .find(|kind| shortcut(*kind) == k)
+            .map(Tool::Place),
+    }
+}
+
+#[component]
+pub(super) fn Palette() -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let toggle = move |tool: Tool| {
+        ui.tool
+            .update(|t| *t = if *t == tool { Tool::Select } else { tool });
+        ui.connect_from.set(None);
+    };
+    view! {
+        <nav class="palette" aria-label="Sticky kinds and tools">
+            <p class="palette-title">"Add"</p>
+            {StickyKind::ALL
+                .into_iter()
+                .map(|kind| {
+                    view! {
+                        <button
+                            class="palette-item"
+                            class:active=move || ui.tool.get() == Tool::Place(kind)
+                            data-kind=kind.name()
+                            draggable="true"
+                            title=format!(
+                                "{} ({}): click, then click on the wall; or drag onto the wall",
+                                kind.label(),
+                                shortcut(kind),
+                            )
+                            style:--kind-colour=kind.colour()
+                            on:click=move |_| toggle(Tool::Place(kind))
+                            on:dragstart=move |e: ev::DragEvent| {
+                                if let Some(dt) = e.data_transfer() {
+                                    let _ = dt.set_data("text/plain", kind.name());
+                                }
+                            }
+                        >
+                            <span class="swatch"></span>
+                            <span class="palette-label">{kind.label()}</span>
+                            <kbd>{shortcut(kind).to_string()}</kbd>
+                        </button>
+                    }
+                })
+                .collect_view()}
+            <p class="palette-title">"Draw"</p>
+            <button
+                class="palette-item tool-frame"
+                class:active=move || ui.tool.get() == Tool::Frame
+                title="Bounded context (B): click on the wall to draw one"
+                on:click=move |_| toggle(Tool::Frame)
+            >
+                <span class="swatch frame-swatch"></span>
+                <span class="palette-label">"Bounded context"</span>
+                <kbd>"B"</kbd>
+            </button>
+            <button
+                class="palette-item tool-connect"
+                class:active=move || ui.tool.get() == Tool::Connect
+                title="Arrow (K): click a sticky, then the sticky it leads to"
+                on:click=move |_| toggle(Tool::Connect)
+            >
+                <span class="swatch arrow-swatch">"→"</span>
+                <span class="palette-label">"Arrow"</span>
+                <kbd>"K"</kbd>
+            </button>
+            <p class="palette-hint">
+                {move || match ui.tool.get() {
+                    Tool::Place(_) => "Click on the wall to place it. Shift-click places several. Esc cancels.",
+                    Tool::Frame => "Click on the wall where the bounded context starts. Drag its name to move it, its corner to resize it.",
+                    Tool::Connect if ui.connect_from.get().is_some() => "Now click the sticky the arrow leads to.",
+                    Tool::Connect => "Click the sticky the arrow starts from.",
+                    Tool::Select => "",
+                }}
+            </p>
+        </nav>
+    }
+}
+
+#[component]
+pub(super) fn Legend() -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    view! {
+        <aside class="legend" role="dialog" aria-label="Legend">
+            <header>
+                <h2>"Notation and shortcuts"</h2>
+                <button class="notice-close" on:click=move |_| ui.legend.set(false)>"×"</button>
+            </header>
+            <ul class="legend-kinds">
+                {StickyKind::ALL
+                    .into_iter()
+                    .map(|kind| {
+                        view! {
+                            <li>
+                                <span class="swatch" style:--kind-colour=kind.colour()></span>
+                                <kbd>{shortcut(kind).to_string()}</kbd>
+                                <strong>{kind.label()}</strong>
+                                <span class="muted">{legend_hint(kind)}</span>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+            <p class="legend-grammar">
+                "Actor → Command → Aggregate → Domain event → Policy → Command; Domain event → Read model → Actor"
+            </p>
+            <dl class="legend-keys">
+                <dt><kbd>"B"</kbd></dt><dd>"draw a bounded context"</dd>
+                <dt><kbd>"K"</kbd></dt><dd>"draw an arrow between two stickies"</dd>
+                <dt><kbd>"Shift"</kbd>" + click"</dt><dd>"select several stickies"</dd>
+                <dt>"double-click / "<kbd>"Enter"</kbd></dt><dd>"edit the text"</dd>
+                <dt><kbd>"Delete"</kbd></dt><dd>"remove what is selected"</dd>
+                <dt><kbd>"Ctrl"</kbd>" + "<kbd>"Z"</kbd></dt><dd>"undo your last change"</dd>
+                <dt><kbd>"Shift"</kbd>" + "<kbd>"Ctrl"</kbd>" + "<kbd>"Z"</kbd></dt><dd>"redo"</dd>
+                <dt><kbd>"Esc"</kbd></dt><dd>"back to selecting"</dd>
+            </dl>
+        </aside>
+    }
+}
+
+fn legend_hint(kind: StickyKind) -> &'static str {
+    match kind {
+        StickyKind::DomainEvent => "a past-tense fact: Order Placed",
+        StickyKind::Command => "an intention: Place Order",
+        StickyKind::Aggregate => "what decides: Order",
+        StickyKind::Policy => "whenever X, then Y",
+        StickyKind::ReadModel => "what someone looks at to decide",
+        StickyKind::Actor => "a person or role",
+        StickyKind::ExternalSystem => "outside the team's control",
+        StickyKind::Hotspot => "a question, risk or conflict",
+    }
+}

@@ -1,0 +1,224 @@
+//! One sticky: drag to move (with the rest of the selection), double-click to edit, resize by
+//! its corner, and the arrow tool's clicks.
+
+use super::{Drag, Resize, Tool, WallUi};
+use crate::client::random_uuid;
+use leptos::ev;
+use leptos::html;
+use leptos::prelude::*;
+use stormwall_core::limits::MAX_TEXT_CHARS;
+use stormwall_core::{Command, ConnectorId, StickyId, StickyKind};
+
+/// Text size steps down as text grows, so a sticky stays legible at any length.
+fn size_class(text: &str) -> &'static str {
+    match text.chars().count() {
+        0..=40 => "text-l",
+        41..=120 => "text-m",
+        121..=300 => "text-s",
+        _ => "text-xs",
+    }
+}
+
+#[component]
+pub(super) fn StickyView(id: StickyId) -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let client = ui.client;
+    let sticky = Memo::new(move |_| ui.with_board(|b| b.and_then(|b| b.sticky(id).cloned())));
+    if client.edit_on_arrival.get_untracked() == Some(id) {
+        client.edit_on_arrival.set(None);
+        ui.editing.set(Some(id));
+    }
+    let rect = move || ui.sticky_rect(id).unwrap_or_default();
+    let kind = move || {
+        sticky.with(|s| {
+            s.as_ref()
+                .map(|s| s.kind)
+                .unwrap_or(StickyKind::DomainEvent)
+        })
+    };
+    let text = move || sticky.with(|s| s.as_ref().map(|s| s.text.clone()).unwrap_or_default());
+    let is_editing = move || ui.editing.get() == Some(id);
+    let is_selected = move || ui.selected.with(|s| s.contains(&id));
+    let described = move || sticky.with(|s| s.as_ref().is_some_and(|s| !s.description.is_empty()));
+    let field_count = move || sticky.with(|s| s.as_ref().map_or(0, |s| s.fields.len()));
+
+    let on_pointerdown = move |e: ev::PointerEvent| {
+        e.stop_propagation();
+        if e.button() != 0 || is_editing() || ui.read_only() {
+            return;
+        }
+        if ui.tool.get_untracked() == Tool::Connect {
+            match ui.connect_from.get_untracked() {
+                Some(from) if from != id => {
+                    ui.client.send(Command::AddConnector {
+                        id: ConnectorId(random_uuid()),
+                        from,
+                        to: id,
+                        label: None,
+                    });
+                    ui.connect_from.set(None);
+                }
+                _ => ui.connect_from.set(Some(id)),
+            }
+            return;
+        }
+        if e.shift_key() {
+            ui.selected_frame.set(None);
+            ui.selected_connector.set(None);
+            ui.selected.update(|s| {
+                if let Some(i) = s.iter().position(|x| *x == id) {
+                    s.remove(i);
+                } else {
+                    s.push(id);
+                }
+            });
+            return;
+        }
+        if !is_selected() {
+            ui.select_only(Some(id));
+        }
+        let origins = ui
+            .selected
+            .get_untracked()
+            .into_iter()
+            .filter_map(|s| {
+                ui.sticky_rect(s)
+                    .map(|r| (s, stormwall_core::Position::new(r.x, r.y)))
+            })
+            .collect();
+        ui.drag.set(Some(Drag {
+            origins,
+            start: (f64::from(e.client_x()), f64::from(e.client_y())),
+            delta: (0, 0),
+            moved: false,
+        }));
+    };
+    let on_resize = move |e: ev::PointerEvent| {
+        e.stop_propagation();
+        if e.button() != 0 || ui.read_only() {
+            return;
+        }
+        let r = rect();
+        let size = stormwall_core::Size::new(r.w, r.h);
+        ui.resize.set(Some(Resize {
+            id,
+            start: (f64::from(e.client_x()), f64::from(e.client_y())),
+            origin: size,
+            now: size,
+        }));
+    };
+
+    view! {
+        <div
+            class=move || {
+                format!(
+                    "sticky kind-{} {}",
+                    kind().name(),
+                    sticky.with(|s| size_class(s.as_ref().map(|s| s.text.as_str()).unwrap_or(""))),
+                )
+            }
+            class:selected=is_selected
+            class:connect-from=move || ui.connect_from.get() == Some(id)
+            class:dragging=move || ui.drag.with(|d| d.as_ref().is_some_and(|d| d.moved && d.origins.iter().any(|(i, _)| *i == id)))
+            data-id=id.to_string()
+            data-kind=move || kind().name()
+            title=move || kind().label()
+            style:left=move || format!("{}px", rect().x - ui.origin.get().0)
+            style:top=move || format!("{}px", rect().y - ui.origin.get().1)
+            style:width=move || format!("{}px", rect().w)
+            style:min-height=move || format!("{}px", rect().h)
+            // Long text scrolls inside the sticky instead of stretching it down the wall.
+            style:max-height=move || format!("{}px", rect().h.max(360))
+            style:--kind-colour=move || kind().colour()
+            on:pointerdown=on_pointerdown
+            on:dblclick=move |e: ev::MouseEvent| {
+                e.stop_propagation();
+                if !ui.read_only() {
+                    ui.editing.set(Some(id));
+                }
+            }
+        >
+            <span class="sticky-kind">
+                {move || kind().label()}
+                <Show when=described>
+                    <span class="sticky-badge" title="Has a definition">" · ✎"</span>
+                </Show>
+                <Show when=move || field_count() != 0>
+                    <span class="sticky-badge" title="Payload fields">
+                        {move || format!(" · {} fields", field_count())}
+                    </span>
+                </Show>
+            </span>
+            <Show
+                when=is_editing
+                fallback=move || view! { <div class="sticky-text">{text}</div> }
+            >
+                <StickyEditor id initial=text() />
+            </Show>
+            <Show when=move || is_selected() && ui.selected.with(|s| s.len() == 1)>
+                <span class="resize-handle" title="Drag to resize" on:pointerdown=on_resize></span>
+            </Show>
+        </div>
+    }
+    .into_any()
+}
+
+#[component]
+fn StickyEditor(id: StickyId, initial: String) -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let node = NodeRef::<html::Textarea>::new();
+    Effect::new(move |_| {
+        if let Some(el) = node.get() {
+            let _ = el.focus();
+            el.select();
+        }
+    });
+    let original = initial.clone();
+    let commit = move || {
+        // Escape or an earlier commit already closed this editor.
+        if ui.editing.get_untracked() != Some(id) {
+            return;
+        }
+        ui.editing.set(None);
+        let Some(el) = node.get_untracked() else {
+            return;
+        };
+        let text = el.value();
+        if text == original {
+            return;
+        }
+        if text.trim().is_empty() {
+            ui.client
+                .show_notice("A sticky needs some text; the old text was kept.".into());
+            return;
+        }
+        ui.client.send(Command::EditStickyText { id, text });
+    };
+    let commit_on_enter = commit.clone();
+    view! {
+        <textarea
+            class="sticky-editor"
+            node_ref=node
+            prop:value=initial
+            maxlength=MAX_TEXT_CHARS.to_string()
+            aria-label="Sticky text"
+            on:pointerdown=|e: ev::PointerEvent| e.stop_propagation()
+            on:dblclick=|e: ev::MouseEvent| e.stop_propagation()
+            on:blur=move |_| commit()
+            on:keydown=move |e: ev::KeyboardEvent| {
+                match e.key().as_str() {
+                    // Enter saves, Shift+Enter is a line break, as in chat and most whiteboards.
+                    "Enter" if !e.shift_key() => {
+                        e.prevent_default();
+                        commit_on_enter();
+                    }
+                    "Escape" => {
+                        e.prevent_default();
+                        ui.editing.set(None);
+                    }
+                    _ => {}
+                }
+            }
+        ></textarea>
+    }
+}
