@@ -27,3 +27,14 @@ export async function createBoard(page: Page, base: string, title: string): Prom
   await expect(page.locator('.status')).toHaveAttribute('data-status', 'live');
   return page.url();
 }
+
+/** Places a sticky of a kind at a point of the wall and types its text. */
+export async function placeSticky(page: Page, kind: string, x: number, y: number, text: string): Promise<void> {
+  await page.click(`.palette-item[data-kind="${kind}"]`);
+  await page.locator('.wall').click({ position: { x, y } });
+  const editor = page.locator('.sticky-editor');
+  await expect(editor).toBeFocused();
+  await editor.fill(text);
+  await editor.press('Enter');
+  await expect(sticky(page, text)).toBeVisible();
+}
