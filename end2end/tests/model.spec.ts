@@ -214,3 +214,18 @@ test('history plays back to the present at the chosen speed, showing who did wha
   await alice.click('.history-close');
   await expect(alice.locator('.history-bar')).toHaveCount(0);
 });
+
+test('an arrow gets a label that the other browser shows', async ({ browser }) => {
+  const [alice, bob] = await twoUsers(browser, 'Labels');
+  await placeSticky(alice, 'command', 200, 420, 'Reserve Seat');
+  await placeSticky(alice, 'aggregate', 600, 420, 'Reservation');
+  await alice.keyboard.press('k');
+  await sticky(alice, 'Reserve Seat').click();
+  await sticky(alice, 'Reservation').click();
+  await alice.keyboard.press('Escape');
+  await expect(alice.locator('.connector')).toHaveCount(1);
+  await alice.locator('.connector-hit').dispatchEvent('pointerdown', { button: 0 });
+  await alice.locator('.arrow-label').fill('handled by');
+  await alice.locator('.arrow-label').press('Enter');
+  await expect(bob.locator('.connector-label')).toHaveText('handled by');
+});

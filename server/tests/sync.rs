@@ -224,3 +224,53 @@ async fn a_restarted_server_has_the_board_as_it_was() {
     let _: &Board = &b2;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_batch_that_fails_half_way_stores_nothing() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Batches").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    let id = sticky();
+    let command_id = alice
+        .command(Command::Batch {
+            expect: vec![],
+            commands: vec![
+                Command::AddSticky {
+                    id,
+                    kind: StickyKind::DomainEvent,
+                    text: "First".into(),
+                    pos: Position::new(0, 0),
+                    size: None,
+                },
+                Command::AddFrame {
+                    id: stormwall_core::FrameId(Uuid::new_v4()),
+                    name: "Huge".into(),
+                    rect: stormwall_core::Rect::new(0, 0, 10_000_000, 10),
+                },
+            ],
+        })
+        .await;
+    let ServerMsg::Error {
+        code,
+        command_id: cid,
+        ..
+    } = alice.recv().await
+    else {
+        panic!()
+    };
+    assert_eq!(
+        (code.as_str(), cid),
+        ("frame_size_out_of_range", Some(command_id))
+    );
+    let (_, welcome) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        board: state, seq, ..
+    } = welcome
+    else {
+        unreachable!()
+    };
+    assert_eq!(seq, 1, "nothing partial was stored");
+    assert!(state.stickies.is_empty());
+    server.stop().await;
+}

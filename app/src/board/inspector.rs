@@ -4,8 +4,8 @@
 use super::WallUi;
 use leptos::html;
 use leptos::prelude::*;
-use stormwall_core::limits::MAX_DESCRIPTION_CHARS;
-use stormwall_core::{Command, Field, StickyId, StickyKind};
+use stormwall_core::limits::{MAX_DESCRIPTION_CHARS, MAX_NAME_CHARS};
+use stormwall_core::{Command, ConnectorId, Expect, Field, StickyId, StickyKind};
 
 #[component]
 pub(super) fn Inspector() -> impl IntoView {
@@ -14,7 +14,65 @@ pub(super) fn Inspector() -> impl IntoView {
         [id] if ui.history.with(|h| h.is_none()) => Some(*id),
         _ => None,
     });
-    move || one.get().map(|id| view! { <InspectorBody id /> })
+    let arrow = Memo::new(move |_| ui.selected_connector.get().filter(|_| !ui.read_only()));
+    view! {
+        {move || one.get().map(|id| view! { <InspectorBody id /> })}
+        {move || arrow.get().map(|id| view! { <ArrowInspector id /> })}
+    }
+}
+
+/// An arrow's label ("handled by", "triggers"...). Arrows have no update command: a new label
+/// is a batch that deletes and re-adds the arrow with the same id, in one step.
+#[component]
+fn ArrowInspector(id: ConnectorId) -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let client = ui.client;
+    let connector = Memo::new(move |_| {
+        client
+            .board
+            .with(|b| b.as_ref().and_then(|b| b.connectors.get(&id).cloned()))
+    });
+    let node = NodeRef::<html::Input>::new();
+    let save = move || {
+        let (Some(el), Some(c)) = (node.get_untracked(), connector.get_untracked()) else {
+            return;
+        };
+        let label = Some(el.value().trim().to_owned()).filter(|l| !l.is_empty());
+        if label == c.label {
+            return;
+        }
+        client.send(Command::Batch {
+            expect: vec![Expect::Connector {
+                connector: c.clone(),
+            }],
+            commands: vec![
+                Command::DeleteConnector { id },
+                Command::AddConnector {
+                    id,
+                    from: c.from,
+                    to: c.to,
+                    label,
+                },
+            ],
+        });
+    };
+    view! {
+        <aside class="inspector" aria-label="Arrow details">
+            <label class="field-label" for="arrow-label">"Arrow label"</label>
+            <input
+                id="arrow-label"
+                class="arrow-label"
+                node_ref=node
+                maxlength=MAX_NAME_CHARS.to_string()
+                placeholder="e.g. handled by, triggers"
+                prop:value=move || connector.with(|c| c.as_ref().and_then(|c| c.label.clone()).unwrap_or_default())
+                on:change=move |_| save()
+            />
+            <button class="button danger" on:click=move |_| ui.delete_selection()>
+                "Delete arrow"
+            </button>
+        </aside>
+    }
 }
 
 /// Reads `name: Type` lines; a line without a colon is an error worth saying.
