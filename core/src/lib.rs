@@ -7,6 +7,7 @@
 //! - [`command`], [`event`], [`error`]: what may be asked, what happened, why not.
 //! - [`execute`]: the decision function `execute(&Board, Command) -> Result<Vec<Event>, Error>`,
 //!   routing to one module per group of commands (board, sticky, frame, connector).
+//! - [`export`]: the glossary, the generated Rust crate, and board JSON export/import.
 //! - [`undo`]: undo, redo and restore as batches of ordinary commands, computed from states.
 //! - [`protocol`]: the WebSocket messages between browser and server (the only wire types).
 //! - [`limits`]: the size limits every layer agrees on.
@@ -19,6 +20,7 @@ pub mod command;
 pub mod error;
 pub mod event;
 pub mod execute;
+pub mod export;
 pub mod ids;
 pub mod kind;
 pub mod limits;

@@ -127,7 +127,11 @@ pub fn plan(current: &Board, target: &Board, mut scope: Scope) -> Command {
             commands.push(Command::DeleteConnector { id: *id });
         }
     }
-    for id in &scope.stickies {
+    for id in &in_order(
+        &scope.stickies,
+        current.stickies.keys(),
+        target.stickies.keys(),
+    ) {
         let (now, want) = (current.sticky(*id), target.sticky(*id));
         expect.push(match now {
             Some(s) => Expect::Sticky { sticky: s.clone() },
@@ -140,7 +144,7 @@ pub fn plan(current: &Board, target: &Board, mut scope: Scope) -> Command {
             (None, None) => {}
         }
     }
-    for id in &scope.frames {
+    for id in &in_order(&scope.frames, current.frames.keys(), target.frames.keys()) {
         let (now, want) = (current.frames.get(id), target.frames.get(id));
         expect.push(match now {
             Some(f) => Expect::Frame { frame: f.clone() },
@@ -171,7 +175,11 @@ pub fn plan(current: &Board, target: &Board, mut scope: Scope) -> Command {
         }
     }
     // ...and last in, once both of their stickies are there.
-    for id in &scope.connectors {
+    for id in &in_order(
+        &scope.connectors,
+        current.connectors.keys(),
+        target.connectors.keys(),
+    ) {
         let (now, want) = (current.connectors.get(id), target.connectors.get(id));
         if let Some(w) = want {
             if now != want {
@@ -185,6 +193,24 @@ pub fn plan(current: &Board, target: &Board, mut scope: Scope) -> Command {
         }
     }
     Command::Batch { expect, commands }
+}
+
+/// The scoped ids in board order: those on the current board first, then the ones only the
+/// target has, in its order (so a restored or imported board stacks as the original did).
+fn in_order<'a, T: Ord + Copy + 'a>(
+    scope: &BTreeSet<T>,
+    current: impl Iterator<Item = &'a T>,
+    target: impl Iterator<Item = &'a T>,
+) -> Vec<T> {
+    let mut seen = BTreeSet::new();
+    let mut out: Vec<T> = current
+        .chain(target)
+        .filter(|id| scope.contains(id) && seen.insert(**id))
+        .copied()
+        .collect();
+    // Scoped ids on neither board: nothing to do, but they are still expected to be absent.
+    out.extend(scope.iter().filter(|id| seen.insert(**id)).copied());
+    out
 }
 
 fn add_sticky(commands: &mut Vec<Command>, want: &Sticky) {

@@ -1,5 +1,7 @@
-//! The given/when/then harness shared by the command tests.
+//! The given/when/then harness shared by the command tests, and boards to export.
 #![allow(dead_code)]
+
+pub mod boards;
 
 use stormwall_core::*;
 use uuid::Uuid;
