@@ -53,6 +53,9 @@ pub struct Joined {
 }
 
 enum Msg {
+    State {
+        reply: oneshot::Sender<(Board, u64)>,
+    },
     Join {
         reply: oneshot::Sender<Joined>,
     },
@@ -92,6 +95,16 @@ impl BoardHandle {
 
     pub fn id(&self) -> BoardId {
         self.id
+    }
+
+    /// The board as it is now, and its seq.
+    pub async fn state(&self) -> Result<(Board, u64), BoardError> {
+        let (reply, rx) = oneshot::channel();
+        self.tx
+            .send(Msg::State { reply })
+            .await
+            .map_err(|_| BoardError::Closed)?;
+        rx.await.map_err(|_| BoardError::Closed)
     }
 
     pub async fn join(&self) -> Result<Joined, BoardError> {
@@ -138,6 +151,9 @@ impl BoardActor {
     async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         while let Some(msg) = rx.recv().await {
             match msg {
+                Msg::State { reply } => {
+                    let _ = reply.send((self.board.clone(), self.seq));
+                }
                 Msg::Join { reply } => {
                     let _ = reply.send(Joined {
                         board: self.board.clone(),

@@ -1,8 +1,9 @@
 //! Configuration, following the ecosystem's conventions: `DATABASE_URL` as sqlx reads it and
 //! `LEPTOS_SITE_ADDR` / `LEPTOS_SITE_ROOT` as cargo-leptos sets them, each with a flag.
 
-use clap::Parser;
+use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
+use std::path::PathBuf;
 
 #[derive(Clone, Debug, Parser)]
 #[command(
@@ -47,6 +48,53 @@ pub struct Config {
         default_value_t = 500
     )]
     pub snapshot_every: u64,
+
+    /// Without a command, the server runs.
+    #[command(subcommand)]
+    pub command: Option<Cmd>,
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum Cmd {
+    /// Export a board from the database (works while a server is running on it).
+    Export {
+        #[command(subcommand)]
+        what: ExportCmd,
+    },
+    /// Import a board file (written by `export json`) as a new board; prints the new board's id.
+    /// Needs the database to itself: stop the server, or use `POST /api/boards/import`.
+    Import {
+        /// The board file (`-` for standard input).
+        file: PathBuf,
+    },
+}
+
+#[derive(Clone, Debug, Subcommand)]
+pub enum ExportCmd {
+    /// The ubiquitous-language glossary, to standard output.
+    Glossary {
+        /// The board's id (the last part of its URL).
+        #[arg(long)]
+        board: String,
+        /// md, csv or json.
+        #[arg(long, default_value = "md")]
+        format: String,
+    },
+    /// The Rust aggregate crate, written into a folder (created if needed).
+    Rust {
+        /// The board's id (the last part of its URL).
+        #[arg(long)]
+        board: String,
+        /// The crate's folder.
+        #[arg(long)]
+        out: PathBuf,
+    },
+    /// The whole board as JSON, to standard output (`import` reads it back).
+    Json {
+        /// The board's id (the last part of its URL).
+        #[arg(long)]
+        board: String,
+    },
 }
 
 impl Config {
@@ -57,6 +105,7 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
             snapshot_every: 500,
+            command: None,
         }
     }
 }

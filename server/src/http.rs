@@ -21,6 +21,10 @@ pub enum ApiError {
     Board(#[from] BoardError),
     #[error("{0}")]
     BadRange(String),
+    #[error("{0}")]
+    BadRequest(String),
+    #[error("internal error")]
+    Internal(String),
     #[error("the database is unavailable")]
     Store(#[from] StoreError),
 }
@@ -36,6 +40,8 @@ impl IntoResponse for ApiError {
         let (status, code) = match &self {
             ApiError::UnknownBoard(_) => (StatusCode::NOT_FOUND, "unknown_board"),
             ApiError::BadRange(_) => (StatusCode::BAD_REQUEST, "bad_range"),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
             ApiError::Board(BoardError::Rejected(e)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, e.code())
             }

@@ -7,10 +7,14 @@
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
 //! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
 //! - [`http`]: the JSON API and its error type.
+//! - [`export`]: glossary, Rust crate and board JSON downloads, board import.
+//! - [`cli`]: `export` and `import` from the command line, against the same database.
 //! - [`server`]: wires it all into one axum `Router` and serves it.
 
 pub mod actor;
+pub mod cli;
 pub mod config;
+pub mod export;
 pub mod http;
 pub mod registry;
 pub mod server;

@@ -10,6 +10,18 @@ async fn main() {
         )
         .init();
     let config = Config::parse();
+    if let Some(cmd) = &config.command {
+        match stormwall::cli::run(&config, cmd).await {
+            Ok(out) => {
+                print!("{out}");
+                return;
+            }
+            Err(e) => {
+                eprintln!("stormwall: {e}");
+                std::process::exit(1);
+            }
+        }
+    }
     let server = match RunningServer::start(config.clone()).await {
         Ok(server) => server,
         Err(e) => {

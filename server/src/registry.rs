@@ -72,6 +72,32 @@ impl Registry {
         Ok(Some(handle))
     }
 
+    /// Creates a new board from an exported board file. The whole import is checked on a
+    /// scratch board first, so a file the core refuses creates nothing.
+    pub async fn import(
+        &self,
+        file: &stormwall_core::export::json::BoardFile,
+    ) -> Result<BoardId, BoardError> {
+        let id = BoardId(uuid::Uuid::new_v4());
+        let (create, fill) = stormwall_core::export::json::import_commands(id, file);
+        let mut scratch = Board::new(id);
+        for command in [create.clone(), fill.clone()] {
+            for e in stormwall_core::execute(&scratch, command)? {
+                scratch.apply_mut(&e);
+            }
+        }
+        let handle = BoardHandle::spawn(
+            self.inner.store.clone(),
+            Board::new(id),
+            0,
+            self.inner.snapshot_every,
+        );
+        handle.execute(None, None, create).await?;
+        handle.execute(None, None, fill).await?;
+        self.inner.boards.lock().await.insert(id, handle);
+        Ok(id)
+    }
+
     /// Creates a new board with a fresh id.
     pub async fn create(&self, title: String) -> Result<BoardId, BoardError> {
         let id = BoardId(uuid::Uuid::new_v4());

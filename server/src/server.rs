@@ -1,12 +1,13 @@
 //! Wires the store, the registry, the API, the WebSocket and the Leptos pages into one server.
 
 use crate::config::Config;
+use crate::export;
 use crate::http;
 use crate::registry::Registry;
 use crate::store::{EventStore, StoreError};
 use crate::ws;
 use axum::extract::FromRef;
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -121,6 +122,17 @@ pub fn router(registry: Registry, leptos: LeptosOptions) -> Router {
         )
         .route("/api/boards/{id}", get(http::get_board))
         .route("/api/boards/{id}/events", get(http::board_events))
+        .route("/api/boards/import", post(export::import_handler))
+        .route(
+            "/api/boards/{id}/export/glossary",
+            get(export::glossary_handler),
+        )
+        .route("/api/boards/{id}/export/rust", get(export::rust_handler))
+        .route(
+            "/api/boards/{id}/export/rust/preview",
+            get(export::rust_preview),
+        )
+        .route("/api/boards/{id}/export/json", get(export::json_handler))
         .route("/ws/boards/{id}", get(ws::upgrade))
         .leptos_routes_with_context(&state, routes, move || provide_context(backend.clone()), {
             let leptos = leptos.clone();

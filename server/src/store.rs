@@ -91,6 +91,26 @@ impl EventStore {
         })
     }
 
+    /// Opens an existing database for reading only: no lock, no migration, so exports work
+    /// while a server is running on the same file (SQLite's WAL lets readers in).
+    pub async fn open_read_only(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|source| StoreError::BadUrl {
+                url: url.into(),
+                source,
+            })?
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        Ok(Self {
+            pool,
+            lock: Arc::new(Mutex::new(None)),
+        })
+    }
+
     /// The whole log of one board, in order. Empty for an unknown board.
     pub async fn load(&self, board: BoardId) -> Result<Vec<StoredEvent>, StoreError> {
         self.load_range(board, 1, u64::MAX).await

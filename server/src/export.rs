@@ -1,0 +1,169 @@
+//! Exports over HTTP (and the archive the command line writes too): glossary, Rust crate,
+//! board JSON, and import of a board file.
+
+use crate::http::ApiError;
+use crate::registry::Registry;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::{Deserialize, Serialize};
+use stormwall_core::export::{glossary, ident, json, rust, File};
+use stormwall_core::{Board, BoardId};
+
+/// The live board behind an id from a URL.
+async fn board(registry: &Registry, id: &str) -> Result<Board, ApiError> {
+    let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
+    let board_id: BoardId = id.parse().map_err(|_| unknown())?;
+    let handle = registry.open(board_id).await?.ok_or_else(unknown)?;
+    Ok(handle.state().await?.0)
+}
+
+fn download(content_type: &str, filename: &str, body: impl Into<axum::body::Body>) -> Response {
+    (
+        [
+            (header::CONTENT_TYPE, content_type.to_owned()),
+            (
+                header::CONTENT_DISPOSITION,
+                format!("attachment; filename=\"{filename}\""),
+            ),
+        ],
+        body.into(),
+    )
+        .into_response()
+}
+
+/// A file-name-safe slug of a board title.
+pub fn slug(board: &Board) -> String {
+    ident::snake(&board.title, "board").replace('_', "-")
+}
+
+#[derive(Deserialize)]
+pub struct Format {
+    pub format: Option<String>,
+}
+
+/// The glossary as `md` (default), `csv` or `json`.
+pub fn glossary_file(
+    board: &Board,
+    format: &str,
+) -> Result<(&'static str, String, String), ApiError> {
+    let g = glossary::glossary(board);
+    let slug = slug(board);
+    Ok(match format {
+        "md" | "markdown" => (
+            "text/markdown; charset=utf-8",
+            format!("{slug}-glossary.md"),
+            g.to_markdown(),
+        ),
+        "csv" => (
+            "text/csv; charset=utf-8",
+            format!("{slug}-glossary.csv"),
+            g.to_csv(),
+        ),
+        "json" => (
+            "application/json",
+            format!("{slug}-glossary.json"),
+            g.to_json(),
+        ),
+        other => {
+            return Err(ApiError::BadRequest(format!(
+                "unknown glossary format {:?}; use md, csv or json",
+                other.chars().take(20).collect::<String>()
+            )))
+        }
+    })
+}
+
+pub async fn glossary_handler(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+    Query(q): Query<Format>,
+) -> Result<Response, ApiError> {
+    let board = board(&registry, &id).await?;
+    let (content_type, name, body) = glossary_file(&board, q.format.as_deref().unwrap_or("md"))?;
+    Ok(download(content_type, &name, body))
+}
+
+/// The generated crate as a `.tar.gz` with one top folder named after the crate.
+pub fn rust_archive(generated: &rust::RustCrate) -> std::io::Result<Vec<u8>> {
+    let gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
+    let mut tar = tar::Builder::new(gz);
+    for File { path, contents } in &generated.files {
+        let mut header = tar::Header::new_gnu();
+        header.set_size(contents.len() as u64);
+        header.set_mode(0o644);
+        header.set_mtime(0);
+        header.set_cksum();
+        tar.append_data(
+            &mut header,
+            format!("{}/{path}", generated.name),
+            contents.as_bytes(),
+        )?;
+    }
+    tar.into_inner()?.finish()
+}
+
+pub async fn rust_handler(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let board = board(&registry, &id).await?;
+    let generated = rust::generate(&board);
+    let bytes = rust_archive(&generated).map_err(|e| ApiError::Internal(e.to_string()))?;
+    Ok(download(
+        "application/gzip",
+        &format!("{}.tar.gz", generated.name),
+        bytes,
+    ))
+}
+
+#[derive(Serialize, Deserialize)]
+pub struct Preview {
+    pub name: String,
+    pub files: Vec<File>,
+    pub warnings: Vec<String>,
+}
+
+/// The generated crate as JSON, for the preview in the UI.
+pub async fn rust_preview(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+) -> Result<Json<Preview>, ApiError> {
+    let board = board(&registry, &id).await?;
+    let rust::RustCrate {
+        name,
+        files,
+        warnings,
+    } = rust::generate(&board);
+    Ok(Json(Preview {
+        name,
+        files,
+        warnings,
+    }))
+}
+
+pub async fn json_handler(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+) -> Result<Response, ApiError> {
+    let board = board(&registry, &id).await?;
+    Ok(download(
+        "application/json",
+        &format!("{}.stormwall.json", slug(&board)),
+        json::to_string(&board),
+    ))
+}
+
+/// `POST /api/boards/import` with a board file: a new board, `201 {"id"}`.
+pub async fn import_handler(
+    State(registry): State<Registry>,
+    body: Bytes,
+) -> Result<(StatusCode, Json<crate::http::Created>), ApiError> {
+    let text = std::str::from_utf8(&body)
+        .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
+    let file = json::parse(text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
+    let id = registry.import(&file).await?;
+    Ok((StatusCode::CREATED, Json(crate::http::Created { id })))
+}
