@@ -26,6 +26,8 @@ mod backend {
         fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, String>>;
         fn board_summary(&self, id: BoardId)
             -> BoxFuture<'_, Result<Option<BoardSummary>, String>>;
+        /// A new board from an exported board file; errors are fit to show.
+        fn import(&self, file: String) -> BoxFuture<'_, Result<BoardId, String>>;
         /// Events `from..=to` (at most a page of them) of an existing board.
         fn history(
             &self,
@@ -83,4 +85,10 @@ pub async fn board_history(
         .history(id, from, to)
         .await
         .map_err(ServerFnError::new)
+}
+
+/// Imports a board file (from "Export → Board JSON") as a new board.
+#[server]
+pub async fn import_board(file: String) -> Result<BoardId, ServerFnError> {
+    backend()?.import(file).await.map_err(ServerFnError::new)
 }

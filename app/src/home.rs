@@ -9,6 +9,7 @@ use stormwall_core::limits::MAX_TITLE_CHARS;
 pub fn HomePage() -> impl IntoView {
     let create = ServerAction::<CreateBoard>::new();
     let boards = Resource::new(move || create.version().get(), |_| list_boards());
+    let import_error = RwSignal::new(None::<String>);
     let error = move || {
         create.value().get().and_then(|r| r.err()).map(|e| {
             // ServerFnError's Display prefixes the variant; people want the reason only.
@@ -46,6 +47,25 @@ pub fn HomePage() -> impl IntoView {
                 </ActionForm>
                 <Show when=move || error().is_some()>
                     <p class="form-error" role="alert">{error}</p>
+                </Show>
+            </section>
+            <section class="card import-board">
+                <h2>"Import"</h2>
+                <p class="muted">"A board file exported from Stormwall (Export → Board JSON) becomes a new board."</p>
+                <input
+                    type="file"
+                    class="import-file"
+                    accept=".json,application/json"
+                    aria-label="Board file"
+                    on:change=move |e| {
+                        #[cfg(feature = "hydrate")]
+                        import_file(e, import_error);
+                        #[cfg(not(feature = "hydrate"))]
+                        let _ = (e, import_error);
+                    }
+                />
+                <Show when=move || import_error.with(|e| e.is_some())>
+                    <p class="form-error" role="alert">{move || import_error.get()}</p>
                 </Show>
             </section>
             <section class="card board-list">
@@ -92,4 +112,42 @@ pub fn HomePage() -> impl IntoView {
             </section>
         </main>
     }
+}
+
+/// Reads the chosen file and imports it; on success the browser goes to the new board.
+#[cfg(feature = "hydrate")]
+fn import_file(e: leptos::ev::Event, error: RwSignal<Option<String>>) {
+    use wasm_bindgen::JsCast;
+    let Some(input) = e
+        .target()
+        .and_then(|t| t.dyn_into::<web_sys::HtmlInputElement>().ok())
+    else {
+        return;
+    };
+    let Some(file) = input.files().and_then(|f| f.get(0)) else {
+        return;
+    };
+    leptos::task::spawn_local(async move {
+        let text = wasm_bindgen_futures::JsFuture::from(file.text())
+            .await
+            .ok()
+            .and_then(|v| v.as_string());
+        let Some(text) = text else {
+            error.set(Some("The file could not be read.".into()));
+            return;
+        };
+        match crate::api::import_board(text).await {
+            Ok(id) => {
+                let _ = window().location().set_href(&format!("/b/{id}"));
+            }
+            Err(e) => {
+                let msg = e.to_string();
+                error.set(Some(
+                    msg.split_once(": ")
+                        .map(|(_, m)| m.to_owned())
+                        .unwrap_or(msg),
+                ));
+            }
+        }
+    });
 }

@@ -69,6 +69,13 @@ impl Backend for AppBackend {
         Box::pin(async move { self.0.create(title).await.map_err(|e| e.to_string()) })
     }
 
+    fn import(&self, file: String) -> BoxFuture<'_, Result<BoardId, String>> {
+        Box::pin(async move {
+            let file = stormwall_core::export::json::parse(&file).map_err(|e| e.to_string())?;
+            self.0.import(&file).await.map_err(|e| e.to_string())
+        })
+    }
+
     fn history(
         &self,
         id: BoardId,

@@ -121,6 +121,22 @@ fn InspectorBody(id: StickyId) -> impl IntoView {
             })
         })
     };
+    // One memo per field, so that a change to one (say, the description arriving from the
+    // server) never resets what is being typed in another.
+    let stored_description = Memo::new(move |_| {
+        sticky.with(|s| {
+            s.as_ref()
+                .map(|s| s.description.clone())
+                .unwrap_or_default()
+        })
+    });
+    let stored_fields = Memo::new(move |_| {
+        sticky.with(|s| {
+            s.as_ref()
+                .map(|s| show_fields(&s.fields))
+                .unwrap_or_default()
+        })
+    });
     let description = NodeRef::<html::Textarea>::new();
     let fields = NodeRef::<html::Textarea>::new();
     let save_description = move || {
@@ -180,7 +196,7 @@ fn InspectorBody(id: StickyId) -> impl IntoView {
                 rows="4"
                 maxlength=MAX_DESCRIPTION_CHARS.to_string()
                 placeholder="What does this term mean here? (goes into the glossary)"
-                prop:value=move || sticky.with(|s| s.as_ref().map(|s| s.description.clone()).unwrap_or_default())
+                prop:value=move || stored_description.get()
                 on:blur=move |_| save_description()
             ></textarea>
             <Show when=move || kind().is_some_and(|k| k.has_fields())>
@@ -194,7 +210,7 @@ fn InspectorBody(id: StickyId) -> impl IntoView {
                     rows="4"
                     spellcheck="false"
                     placeholder="order_id: Uuid\namount_cents: u64"
-                    prop:value=move || sticky.with(|s| s.as_ref().map(|s| show_fields(&s.fields)).unwrap_or_default())
+                    prop:value=move || stored_fields.get()
                     on:blur=move |_| save_fields()
                 ></textarea>
             </Show>

@@ -9,6 +9,7 @@
 //! - [`history`]: the replay slider and "restore this version".
 
 mod connector;
+mod exports;
 mod frame;
 mod history;
 mod inspector;
@@ -118,6 +119,8 @@ pub(crate) struct WallUi {
     frame_drag: RwSignal<Option<FrameDrag>>,
     legend: RwSignal<bool>,
     history: RwSignal<Option<HistoryView>>,
+    /// The export or glossary panel, when open.
+    panel: RwSignal<Option<exports::Panel>>,
     /// Top-left of the visible wall in board units (moves left/up when stickies go negative).
     origin: Memo<(i32, i32)>,
     world: NodeRef<html::Div>,
@@ -286,6 +289,7 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         frame_drag: RwSignal::new(None),
         legend: RwSignal::new(false),
         history,
+        panel: RwSignal::new(None),
         origin: Memo::new(move |_| extent.get().0),
         world: NodeRef::new(),
     };
@@ -479,7 +483,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                     </Show>
                 </div>
             </div>
-            <inspector::Inspector />
+            <Show
+                when=move || ui.panel.with(|p| p.is_none())
+                fallback=|| view! { <exports::Panels /> }
+            >
+                <inspector::Inspector />
+            </Show>
             <history::HistoryBar />
             <Show when=move || ui.legend.get()>
                 <palette::Legend />
@@ -607,6 +616,20 @@ fn TopBar(title: String, count: impl Fn() -> usize + Send + Sync + 'static) -> i
                     on:click=move |_| history::toggle(ui)
                 >
                     "History"
+                </button>
+                <button
+                    class="tool-button glossary-toggle"
+                    title="The ubiquitous language of this board"
+                    on:click=move |_| exports::toggle(ui, exports::Panel::Glossary)
+                >
+                    "Glossary"
+                </button>
+                <button
+                    class="tool-button export-toggle"
+                    title="Glossary, Rust code and board JSON"
+                    on:click=move |_| exports::toggle(ui, exports::Panel::Export)
+                >
+                    "Export"
                 </button>
                 <button
                     class="tool-button"

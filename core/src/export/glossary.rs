@@ -33,6 +33,9 @@ pub struct Term {
     pub also_in: Vec<String>,
     /// Terms in this context that differ only in spelling, case or plural.
     pub near_duplicates: Vec<String>,
+    /// The stickies that carry this term (for editing its definition in place; not exported).
+    #[serde(skip)]
+    pub stickies: Vec<crate::StickyId>,
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -134,6 +137,7 @@ pub fn glossary(board: &Board) -> Glossary {
             .find(|t| t.term == term && t.kind == s.kind)
         {
             Some(t) => {
+                t.stickies.push(s.id);
                 // The same term written twice: one entry, everything it is used for.
                 for u in used {
                     if !t.used.contains(&u) {
@@ -151,6 +155,7 @@ pub fn glossary(board: &Board) -> Glossary {
                 used,
                 also_in: Vec::new(),
                 near_duplicates: Vec::new(),
+                stickies: vec![s.id],
             }),
         }
     }
