@@ -47,8 +47,26 @@ fn same_row(a: &Sticky, b: &Sticky) -> bool {
 pub fn model(board: &Board) -> Model<'_> {
     let mut warnings = Vec::new();
     let of_kind = |k: StickyKind| board.stickies.values().filter(move |s| s.kind == k);
-    let frame_id = |s: &Sticky| board.frame_of(s.id).map(|f| f.id);
+    // Computed once: which frame each sticky is in, the arrows at each sticky, and the
+    // aggregates of each frame (a board of thousands of stickies stays fast).
+    let frames: HashMap<StickyId, Option<crate::FrameId>> = board
+        .stickies
+        .keys()
+        .map(|id| (*id, board.frame_of(*id).map(|f| f.id)))
+        .collect();
+    let frame_id = |s: &Sticky| frames.get(&s.id).copied().flatten();
     let kind_of = |id: StickyId| board.sticky(id).map(|s| s.kind);
+    let mut arrows_at: HashMap<StickyId, Vec<&crate::Connector>> = HashMap::new();
+    for c in board.connectors.values() {
+        arrows_at.entry(c.from).or_default().push(c);
+        if c.to != c.from {
+            arrows_at.entry(c.to).or_default().push(c);
+        }
+    }
+    let mut aggregates_in: HashMap<Option<crate::FrameId>, Vec<&Sticky>> = HashMap::new();
+    for a in of_kind(StickyKind::Aggregate) {
+        aggregates_in.entry(frame_id(a)).or_default().push(a);
+    }
 
     // Command -> aggregate, event -> aggregate.
     let mut owner: HashMap<StickyId, StickyId> = HashMap::new();
@@ -57,9 +75,10 @@ pub fn model(board: &Board) -> Model<'_> {
         (StickyKind::DomainEvent, false),
     ] {
         for s in of_kind(kind) {
-            let linked: Vec<StickyId> = board
-                .connectors
-                .values()
+            let linked: Vec<StickyId> = arrows_at
+                .get(&s.id)
+                .into_iter()
+                .flatten()
                 .filter_map(|c| {
                     let other = if forward && c.from == s.id {
                         c.to
@@ -91,8 +110,11 @@ pub fn model(board: &Board) -> Model<'_> {
                     owner.insert(s.id, *first);
                 }
                 [] => {
-                    let candidate = of_kind(StickyKind::Aggregate)
-                        .filter(|a| frame_id(a) == frame_id(s) && same_row(a, s))
+                    let candidate = aggregates_in
+                        .get(&frame_id(s))
+                        .into_iter()
+                        .flatten()
+                        .filter(|a| same_row(a, s))
                         .filter(|a| {
                             if forward {
                                 a.pos.x > s.pos.x
@@ -137,19 +159,23 @@ pub fn model(board: &Board) -> Model<'_> {
     // Group aggregates by frame, in board order; stickies outside frames last.
     let mut by_frame: BTreeMap<usize, Vec<Aggregate<'_>>> = BTreeMap::new();
     let frame_index = |s: &Sticky| {
-        board
-            .frame_of(s.id)
-            .and_then(|f| board.frames.get_index_of(&f.id))
+        frame_id(s)
+            .and_then(|f| board.frames.get_index_of(&f))
             .unwrap_or(usize::MAX)
     };
+    // Each aggregate's commands and events, in board order.
+    let mut owned: HashMap<StickyId, (Vec<&Sticky>, Vec<&Sticky>)> = HashMap::new();
+    for s in board.stickies.values() {
+        if let Some(a) = owner.get(&s.id) {
+            let entry = owned.entry(*a).or_default();
+            match s.kind {
+                StickyKind::Command => entry.0.push(s),
+                _ => entry.1.push(s),
+            }
+        }
+    }
     for a in of_kind(StickyKind::Aggregate) {
-        let mine = |k: StickyKind| -> Vec<&Sticky> {
-            of_kind(k)
-                .filter(|s| owner.get(&s.id) == Some(&a.id))
-                .collect()
-        };
-        let commands = mine(StickyKind::Command);
-        let events = mine(StickyKind::DomainEvent);
+        let (commands, events) = owned.remove(&a.id).unwrap_or_default();
         if commands.is_empty() {
             warnings.push(format!(
                 "Aggregate {} handles no command: its Command enum is empty",

@@ -3,9 +3,9 @@
 //! within one, terms without a definition; open hotspots as questions.
 
 use super::ident;
-use crate::{Board, Sticky, StickyKind};
+use crate::{Board, Sticky, StickyId, StickyKind};
 use serde::{Deserialize, Serialize};
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Glossary {
@@ -84,25 +84,45 @@ fn near_key(text: &str) -> String {
 }
 
 pub fn glossary(board: &Board) -> Glossary {
-    let context_of = |s: &Sticky| board.frame_of(s.id).map(|f| f.name.clone());
-    let order = |c: &Option<String>| match c {
-        Some(name) => board
-            .frames
-            .values()
-            .position(|f| &f.name == name)
-            .unwrap_or(usize::MAX - 1),
-        None => usize::MAX,
+    // Computed once, so that boards of thousands of stickies stay fast (the glossary panel
+    // recomputes this in the browser as the board changes).
+    let frame_order: HashMap<&str, usize> = board
+        .frames
+        .values()
+        .enumerate()
+        .rev()
+        .map(|(i, f)| (f.name.as_str(), i))
+        .collect();
+    let mut arrows_at: HashMap<StickyId, Vec<&crate::Connector>> = HashMap::new();
+    for c in board.connectors.values() {
+        arrows_at.entry(c.from).or_default().push(c);
+        if c.to != c.from {
+            arrows_at.entry(c.to).or_default().push(c);
+        }
+    }
+    let others = |sid: StickyId| -> Vec<(bool, &Sticky)> {
+        arrows_at
+            .get(&sid)
+            .into_iter()
+            .flatten()
+            .filter_map(|c| {
+                let outgoing = c.from == sid;
+                board
+                    .sticky(if outgoing { c.to } else { c.from })
+                    .map(|o| (outgoing, o))
+            })
+            .collect()
     };
     // Terms: one per (context, kind, exact text), in board order.
     let mut groups: BTreeMap<(usize, Option<String>), Vec<Term>> = BTreeMap::new();
+    let mut index: HashMap<(Option<String>, StickyKind, String), usize> = HashMap::new();
     let mut questions = Vec::new();
     for s in board.stickies.values() {
-        let context = context_of(s);
+        let context = board.frame_of(s.id).map(|f| f.name.clone());
         if s.kind == StickyKind::Hotspot {
-            let about = board
-                .connectors_of(s.id)
-                .filter_map(|c| board.sticky(if c.from == s.id { c.to } else { c.from }))
-                .map(|o| format!("{} “{}”", o.kind.label().to_lowercase(), one_line(&o.text)))
+            let about = others(s.id)
+                .into_iter()
+                .map(|(_, o)| format!("{} “{}”", o.kind.label().to_lowercase(), one_line(&o.text)))
                 .collect();
             questions.push(Question {
                 context,
@@ -111,34 +131,37 @@ pub fn glossary(board: &Board) -> Glossary {
             });
             continue;
         }
-        let used: Vec<String> = board
-            .connectors_of(s.id)
-            .filter_map(|c| {
-                let outgoing = c.from == s.id;
-                let other = board.sticky(if outgoing { c.to } else { c.from })?;
+        let used: Vec<String> = others(s.id)
+            .into_iter()
+            .map(|(outgoing, other)| {
                 let (out_verb, in_verb) = if outgoing {
                     verbs(s.kind, other.kind)
                 } else {
                     verbs(other.kind, s.kind)
                 };
                 let verb = if outgoing { out_verb } else { in_verb };
-                Some(format!(
+                format!(
                     "{verb} {} “{}”",
                     other.kind.label().to_lowercase(),
                     one_line(&other.text)
-                ))
+                )
             })
             .collect();
         let term = one_line(&s.text);
         let definition = Some(s.description.trim().to_owned()).filter(|d| !d.is_empty());
-        let terms = groups.entry((order(&context), context)).or_default();
-        match terms
-            .iter_mut()
-            .find(|t| t.term == term && t.kind == s.kind)
-        {
-            Some(t) => {
-                t.stickies.push(s.id);
+        let order = match &context {
+            Some(name) => frame_order
+                .get(name.as_str())
+                .copied()
+                .unwrap_or(usize::MAX - 1),
+            None => usize::MAX,
+        };
+        let terms = groups.entry((order, context.clone())).or_default();
+        match index.get(&(context.clone(), s.kind, term.clone())) {
+            Some(&i) => {
                 // The same term written twice: one entry, everything it is used for.
+                let t = &mut terms[i];
+                t.stickies.push(s.id);
                 for u in used {
                     if !t.used.contains(&u) {
                         t.used.push(u);
@@ -148,43 +171,56 @@ pub fn glossary(board: &Board) -> Glossary {
                     t.definition = definition;
                 }
             }
-            None => terms.push(Term {
-                term,
-                kind: s.kind,
-                definition,
-                used,
-                also_in: Vec::new(),
-                near_duplicates: Vec::new(),
-                stickies: vec![s.id],
-            }),
+            None => {
+                index.insert((context, s.kind, term.clone()), terms.len());
+                terms.push(Term {
+                    term,
+                    kind: s.kind,
+                    definition,
+                    used,
+                    also_in: Vec::new(),
+                    near_duplicates: Vec::new(),
+                    stickies: vec![s.id],
+                });
+            }
         }
     }
     // Cross-references: the same term in other contexts; near duplicates within one.
-    let all: Vec<(Option<String>, String)> = groups
-        .iter()
-        .flat_map(|((_, c), terms)| terms.iter().map(move |t| (c.clone(), t.term.clone())))
-        .collect();
+    let mut contexts_of_term: HashMap<String, Vec<Option<String>>> = HashMap::new();
+    for ((_, c), terms) in &groups {
+        for t in terms {
+            let list = contexts_of_term.entry(t.term.to_lowercase()).or_default();
+            if !list.contains(c) {
+                list.push(c.clone());
+            }
+        }
+    }
     for ((_, context), terms) in groups.iter_mut() {
-        let keys: Vec<(String, String)> = terms
-            .iter()
-            .map(|t| (t.term.clone(), near_key(&t.term)))
-            .collect();
+        let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
+        for t in terms.iter() {
+            let list = by_key.entry(near_key(&t.term)).or_default();
+            if !list.contains(&t.term) {
+                list.push(t.term.clone());
+            }
+        }
         for t in terms.iter_mut() {
-            let mut also: Vec<String> = all
-                .iter()
-                .filter(|(c, term)| c != context && term.eq_ignore_ascii_case(&t.term))
-                .map(|(c, _)| c.clone().unwrap_or_else(|| OUTSIDE.into()))
+            t.also_in = contexts_of_term
+                .get(&t.term.to_lowercase())
+                .into_iter()
+                .flatten()
+                .filter(|c| *c != context)
+                .map(|c| c.clone().unwrap_or_else(|| OUTSIDE.into()))
                 .collect();
-            also.dedup();
-            t.also_in = also;
             let key = near_key(&t.term);
-            let mut near: Vec<String> = keys
-                .iter()
-                .filter(|(term, k)| *k == key && *term != t.term && !key.is_empty())
-                .map(|(term, _)| term.clone())
-                .collect();
-            near.dedup();
-            t.near_duplicates = near;
+            t.near_duplicates = if key.is_empty() {
+                Vec::new()
+            } else {
+                by_key[&key]
+                    .iter()
+                    .filter(|n| **n != t.term)
+                    .cloned()
+                    .collect()
+            };
         }
     }
     Glossary {
