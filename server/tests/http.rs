@@ -162,3 +162,20 @@ async fn the_database_file_is_created_and_migrated_on_first_start() {
     create_board(&server, "First").await;
     server.stop().await;
 }
+
+#[tokio::test]
+async fn export_help_documents_each_export() {
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_stormwall"))
+        .args(["export", "--help"])
+        .output()
+        .await
+        .unwrap();
+    assert!(out.status.success());
+    let help = String::from_utf8_lossy(&out.stdout);
+    for needle in ["glossary", "rust", "json"] {
+        assert!(
+            help.contains(needle),
+            "export --help lacks {needle}:\n{help}"
+        );
+    }
+}

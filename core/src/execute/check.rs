@@ -9,30 +9,36 @@ fn chars(s: &str) -> usize {
     s.chars().count()
 }
 
+/// Trims and checks a one-line name: not blank, not longer than `max` characters.
+fn trimmed(
+    text: String,
+    max: usize,
+    empty: Error,
+    too_long: fn(usize) -> Error,
+) -> Result<String, Error> {
+    let text = text.trim();
+    if text.is_empty() {
+        return Err(empty);
+    }
+    let len = chars(text);
+    if len > max {
+        return Err(too_long(len));
+    }
+    Ok(text.to_owned())
+}
+
 /// Titles are trimmed: leading and trailing blanks are never meant.
 pub(super) fn title(title: String) -> Result<String, Error> {
-    let title = title.trim();
-    if title.is_empty() {
-        return Err(Error::EmptyTitle);
-    }
-    let len = chars(title);
-    if len > MAX_TITLE_CHARS {
-        return Err(Error::TitleTooLong { len });
-    }
-    Ok(title.to_owned())
+    trimmed(title, MAX_TITLE_CHARS, Error::EmptyTitle, |len| {
+        Error::TitleTooLong { len }
+    })
 }
 
 /// Frame names are trimmed like titles.
 pub(super) fn name(name: String) -> Result<String, Error> {
-    let name = name.trim();
-    if name.is_empty() {
-        return Err(Error::EmptyName);
-    }
-    let len = chars(name);
-    if len > MAX_NAME_CHARS {
-        return Err(Error::NameTooLong { len });
-    }
-    Ok(name.to_owned())
+    trimmed(name, MAX_NAME_CHARS, Error::EmptyName, |len| {
+        Error::NameTooLong { len }
+    })
 }
 
 /// An optional label: blank means none.
