@@ -243,6 +243,14 @@ impl BoardClient {
                 self.attempts.set_value(0);
                 self.status.set(ConnStatus::Live);
             }
+            ServerMsg::Resume { .. } => {
+                // The board as of our seq stays; the missed events follow. Answers to what was
+                // in flight when the connection dropped will not come.
+                self.moving.update(|m| m.clear());
+                self.in_flight.update_value(|m| m.clear());
+                self.attempts.set_value(0);
+                self.status.set(ConnStatus::Live);
+            }
             ServerMsg::Event {
                 seq,
                 event,
@@ -364,7 +372,16 @@ impl BoardClient {
         };
         let host = location.host().unwrap_or_default();
         let name = String::from(js_sys::encode_uri_component(&self.name.get_untracked()));
-        let url = format!("{scheme}//{host}/ws/boards/{}?name={name}", self.board_id);
+        // After a drop, ask for just the events missed since the last one applied.
+        let since = if self.board.with_untracked(|b| b.is_some()) {
+            format!("&since={}", self.seq.get_untracked())
+        } else {
+            String::new()
+        };
+        let url = format!(
+            "{scheme}//{host}/ws/boards/{}?name={name}{since}",
+            self.board_id
+        );
         let ws = match web_sys::WebSocket::new(&url) {
             Ok(ws) => ws,
             Err(_) => return self.schedule_reconnect(),

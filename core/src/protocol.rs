@@ -49,6 +49,9 @@ pub enum ServerMsg {
         board: Board,
         seq: u64,
     },
+    /// First message on a connection that asked to resume (`?since=N`) and can: the client's
+    /// board as of `since` stays, and the events after it follow as `event` messages.
+    Resume { protocol: u32, since: u64 },
     /// A stored event, in log order. `seq` numbers are contiguous per board, starting at 1.
     Event {
         seq: u64,

@@ -50,6 +50,13 @@ test('two browsers edit one board live, and it survives a server restart', async
   await expect(bob.locator('.status')).toHaveAttribute('data-status', 'live');
   await expect(sticky(bob, 'Order placed by the attendee')).toBeVisible();
   await expect(bob.locator('.sticky')).toHaveCount(1);
+
+  // Alice's page, which resumed from its last event rather than reloading, stays live.
+  await bob.click('.palette-item[data-kind="command"]');
+  await bob.locator('.wall').click({ position: { x: 700, y: 420 } });
+  await bob.locator('.sticky-editor').fill('Place Order');
+  await bob.locator('.sticky-editor').press('Enter');
+  await expect(sticky(alice, 'Place Order')).toBeVisible();
 });
 
 test('drag from the palette, drag to move, Delete to remove: all live in the other browser', async ({ browser }) => {

@@ -6,6 +6,7 @@
 //! the same point in the log.
 
 use crate::store::{EventStore, StoreError};
+use std::collections::HashMap;
 use std::sync::Arc;
 use stormwall_core::protocol::ServerMsg;
 use stormwall_core::{execute, Board, BoardId, Command};
@@ -78,6 +79,17 @@ impl BoardHandle {
     /// Starts the actor for a board whose log has been loaded into `board` up to `seq`. It
     /// writes a snapshot every `snapshot_every` events (0: never).
     pub fn spawn(store: EventStore, board: Board, seq: u64, snapshot_every: u64) -> Self {
+        Self::spawn_with(store, board, seq, snapshot_every, HashMap::new())
+    }
+
+    /// As `spawn`, knowing the commands the board has already executed (for idempotency).
+    pub fn spawn_with(
+        store: EventStore,
+        board: Board,
+        seq: u64,
+        snapshot_every: u64,
+        executed: HashMap<Uuid, u64>,
+    ) -> Self {
         let (tx, rx) = mpsc::channel(MAILBOX);
         let id = board.id;
         let (events, _) = broadcast::channel(BROADCAST_BUFFER);
@@ -88,6 +100,7 @@ impl BoardHandle {
             events,
             snapshot_every,
             snapshot_seq: seq,
+            executed,
         };
         tokio::spawn(actor.run(rx));
         Self { id, tx }
@@ -145,6 +158,8 @@ struct BoardActor {
     snapshot_every: u64,
     /// The seq of the last snapshot written (or of the state loaded at start).
     snapshot_seq: u64,
+    /// Command ids already stored, with the seq after their events.
+    executed: HashMap<Uuid, u64>,
 }
 
 impl BoardActor {
@@ -182,6 +197,10 @@ impl BoardActor {
         author: Option<&str>,
         command: Command,
     ) -> Result<u64, BoardError> {
+        // A retried command gets its original outcome; it never produces events twice.
+        if let Some(seq) = command_id.and_then(|c| self.executed.get(&c)) {
+            return Ok(*seq);
+        }
         let events = execute(&self.board, command)?;
         if events.is_empty() {
             return Ok(self.seq);
@@ -196,6 +215,9 @@ impl BoardActor {
             // COMMIT): re-read the log so memory never disagrees with what is stored.
             self.reload().await;
             return Err(BoardError::Storage(e));
+        }
+        if let Some(c) = command_id {
+            self.executed.insert(c, self.seq + events.len() as u64);
         }
         // Stored: now, and only now, the events become visible.
         for event in events {
@@ -234,6 +256,9 @@ impl BoardActor {
                 let board = Board::replay(self.board.id, log.iter().map(|e| &e.event));
                 self.seq = log.len() as u64;
                 self.board = board;
+                if let Ok(executed) = self.store.executed_commands(self.board.id).await {
+                    self.executed = executed;
+                }
                 // Receivers may have missed events; dropping the sender makes each session
                 // rejoin and start from a fresh welcome.
                 self.events = broadcast::channel(BROADCAST_BUFFER).0;

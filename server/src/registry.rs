@@ -62,11 +62,13 @@ impl Registry {
             return Ok(None);
         };
         tracing::debug!(board = %id, seq = opened.seq, replayed = opened.replayed, "board opened");
-        let handle = BoardHandle::spawn(
+        let executed = self.inner.store.executed_commands(id).await?;
+        let handle = BoardHandle::spawn_with(
             self.inner.store.clone(),
             opened.board,
             opened.seq,
             self.inner.snapshot_every,
+            executed,
         );
         boards.insert(id, handle.clone());
         Ok(Some(handle))

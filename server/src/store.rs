@@ -277,8 +277,36 @@ impl EventStore {
                 .await?;
             }
         }
+        if let Some(command_id) = command_id {
+            // The primary key refuses a second set of events for the same command id.
+            sqlx::query("INSERT INTO commands (board_id, command_id, seq) VALUES (?, ?, ?)")
+                .bind(board.to_string())
+                .bind(command_id.to_string())
+                .bind((last_seq + events.len() as u64) as i64)
+                .execute(&mut *tx)
+                .await?;
+        }
         tx.commit().await?;
         Ok(())
+    }
+
+    /// The commands a board has executed, with the seq after each one's events.
+    pub async fn executed_commands(
+        &self,
+        board: BoardId,
+    ) -> Result<std::collections::HashMap<Uuid, u64>, StoreError> {
+        let rows = sqlx::query("SELECT command_id, seq FROM commands WHERE board_id = ?")
+            .bind(board.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut out = std::collections::HashMap::with_capacity(rows.len());
+        for row in rows {
+            let id: String = row.try_get("command_id")?;
+            if let Ok(id) = Uuid::parse_str(&id) {
+                out.insert(id, row.try_get::<i64, _>("seq")? as u64);
+            }
+        }
+        Ok(out)
     }
 
     /// All boards, newest first.

@@ -4,7 +4,7 @@ use crate::actor::{BoardHandle, Joined};
 use crate::registry::Registry;
 use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
-use axum::http::StatusCode;
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use std::collections::HashMap;
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
@@ -31,13 +31,36 @@ fn author(params: &HashMap<String, String>) -> Option<String> {
     (!name.is_empty()).then(|| name.to_owned())
 }
 
+/// Browsers always send `Origin`: a page from another site must not drive a board with the
+/// user's network position. Clients that send none (tools, tests) are let in.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
+        return true;
+    };
+    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
+    let origin_host = origin
+        .split_once("://")
+        .map(|(_, rest)| rest)
+        .unwrap_or(origin);
+    host == Some(origin_host)
+}
+
 pub async fn upgrade(
     State(registry): State<Registry>,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
+    headers: HeaderMap,
     ws: WebSocketUpgrade,
 ) -> Response {
+    if !same_origin(&headers) {
+        return (
+            StatusCode::FORBIDDEN,
+            "cross-origin WebSocket connections are refused",
+        )
+            .into_response();
+    }
     let author = author(&params);
+    let since = params.get("since").and_then(|s| s.parse::<u64>().ok());
     let Ok(board_id) = id.parse::<BoardId>() else {
         return (StatusCode::NOT_FOUND, "no such board").into_response();
     };
@@ -45,7 +68,7 @@ pub async fn upgrade(
         Ok(Some(handle)) => ws
             .max_message_size(HARD_FRAME_LIMIT)
             .max_frame_size(HARD_FRAME_LIMIT)
-            .on_upgrade(move |socket| session(socket, handle, registry, author)),
+            .on_upgrade(move |socket| session(socket, handle, registry, author, since)),
         Ok(None) => (StatusCode::NOT_FOUND, "no such board").into_response(),
         Err(e) => {
             tracing::error!(board = %board_id, error = %e, "cannot open board");
@@ -63,9 +86,10 @@ async fn session(
     handle: BoardHandle,
     registry: Registry,
     author: Option<String>,
+    since: Option<u64>,
 ) {
     tokio::select! {
-        result = run(&mut socket, &handle, author) => {
+        result = run(&mut socket, &handle, &registry, author, since) => {
             if let Err(e) = result {
                 tracing::debug!(board = %handle.id(), error = %e, "session ended");
             }
@@ -95,15 +119,67 @@ async fn welcome(socket: &mut WebSocket, joined: &Joined) -> Result<u64, axum::E
     Ok(joined.seq)
 }
 
+/// How far behind a resuming client may be and still get the missing events rather than a
+/// fresh welcome.
+const MAX_CATCH_UP: u64 = 5_000;
+
+/// Sends a resuming client exactly the events it missed; `None` when a welcome is better.
+async fn catch_up(
+    socket: &mut WebSocket,
+    registry: &Registry,
+    joined: &Joined,
+    since: u64,
+) -> Result<Option<u64>, axum::Error> {
+    if since > joined.seq || joined.seq - since > MAX_CATCH_UP {
+        return Ok(None);
+    }
+    let Ok(missed) = registry
+        .store()
+        .load_range(joined.board.id, since + 1, joined.seq)
+        .await
+    else {
+        return Ok(None);
+    };
+    if missed.len() as u64 != joined.seq - since {
+        return Ok(None);
+    }
+    send(
+        socket,
+        &ServerMsg::Resume {
+            protocol: PROTOCOL_VERSION,
+            since,
+        },
+    )
+    .await?;
+    for e in missed {
+        let msg = ServerMsg::Event {
+            seq: e.seq,
+            command_id: e.command_id,
+            event: e.event,
+        };
+        send(socket, &msg).await?;
+    }
+    Ok(Some(joined.seq))
+}
+
 async fn run(
     socket: &mut WebSocket,
     handle: &BoardHandle,
+    registry: &Registry,
     author: Option<String>,
+    since: Option<u64>,
 ) -> Result<(), axum::Error> {
     let Ok(mut joined) = handle.join().await else {
         return Ok(());
     };
-    let mut sent_seq = welcome(socket, &joined).await?;
+    let resumed = match since {
+        Some(since) => catch_up(socket, registry, &joined, since).await?,
+        None => None,
+    };
+    let mut sent_seq = match resumed {
+        Some(seq) => seq,
+        None => welcome(socket, &joined).await?,
+    };
     loop {
         tokio::select! {
             incoming = socket.recv() => {

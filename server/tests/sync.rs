@@ -274,3 +274,148 @@ async fn a_batch_that_fails_half_way_stores_nothing() {
     assert!(state.stickies.is_empty());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_retried_command_id_gets_the_original_outcome_and_no_second_event() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Retries").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    let command_id = Uuid::new_v4();
+    let msg = serde_json::to_string(&stormwall_core::protocol::ClientMsg::Command {
+        command_id,
+        command: Command::AddSticky {
+            id: sticky(),
+            kind: StickyKind::Command,
+            text: "Pay Order".into(),
+            pos: Position::new(0, 0),
+            size: None,
+        },
+    })
+    .unwrap();
+    alice.send_raw(msg.clone()).await;
+    assert!(matches!(
+        alice.recv().await,
+        ServerMsg::Event { seq: 2, .. }
+    ));
+    assert_eq!(alice.recv().await, ServerMsg::Ack { command_id, seq: 2 });
+    // The same message again (a client that did not see the ack): the same ack, no event.
+    alice.send_raw(msg.clone()).await;
+    assert_eq!(alice.recv().await, ServerMsg::Ack { command_id, seq: 2 });
+    server.stop().await;
+
+    // After a restart the database remembers.
+    let server = db.start().await;
+    let (mut bob, welcome) = Client::join(&server, board).await;
+    bob.send_raw(msg).await;
+    assert_eq!(bob.recv().await, ServerMsg::Ack { command_id, seq: 2 });
+    let ServerMsg::Welcome { board: state, .. } = welcome else {
+        unreachable!()
+    };
+    assert_eq!(state.stickies.len(), 1);
+    let (_, again) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        seq, board: state, ..
+    } = again
+    else {
+        unreachable!()
+    };
+    assert_eq!((seq, state.stickies.len()), (2, 1));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Catch-up").await;
+    let (alice, welcome) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        board: mut alice_board,
+        seq: alice_seq,
+        ..
+    } = welcome
+    else {
+        unreachable!()
+    };
+    drop(alice); // Alice's laptop sleeps.
+
+    let (mut bob, _) = Client::join(&server, board).await;
+    let ids: Vec<StickyId> = (0..50).map(|_| sticky()).collect();
+    for (i, id) in ids.iter().enumerate() {
+        for command in [
+            Command::AddSticky {
+                id: *id,
+                kind: StickyKind::DomainEvent,
+                text: format!("Event {i}"),
+                pos: Position::new(i as i32 * 10, 0),
+                size: None,
+            },
+            Command::MoveSticky {
+                id: *id,
+                pos: Position::new(i as i32 * 10, 100),
+            },
+        ] {
+            bob.command(command).await;
+            bob.recv().await;
+            bob.recv().await;
+        }
+    }
+
+    // Alice comes back asking for what she missed since her last seq.
+    let url = format!("ws://{}/ws/boards/{board}?since={alice_seq}", server.addr);
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let mut alice = Client::from_stream(ws);
+    assert_eq!(
+        alice.recv().await,
+        ServerMsg::Resume {
+            protocol: 1,
+            since: alice_seq
+        }
+    );
+    for expected in alice_seq + 1..=alice_seq + 100 {
+        let ServerMsg::Event { seq, event, .. } = alice.recv().await else {
+            panic!("an event")
+        };
+        assert_eq!(seq, expected, "exactly the missing events, in order");
+        alice_board.apply_mut(&event);
+    }
+    alice.expect_silence().await;
+    let (_, fresh) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        board: never_left, ..
+    } = fresh
+    else {
+        unreachable!()
+    };
+    assert_eq!(alice_board, never_left);
+
+    // Too far ahead (a different history): a fresh welcome instead.
+    let url = format!("ws://{}/ws/boards/{board}?since=999999", server.addr);
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let mut lost = Client::from_stream(ws);
+    assert!(matches!(lost.recv().await, ServerMsg::Welcome { .. }));
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_websocket_from_a_foreign_origin_is_refused() {
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Origins").await;
+    let url = format!("ws://{}/ws/boards/{board}", server.addr);
+    let mut request = url.clone().into_client_request().unwrap();
+    request
+        .headers_mut()
+        .insert("origin", "https://evil.example".parse().unwrap());
+    match tokio_tungstenite::connect_async(request).await {
+        Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => assert_eq!(resp.status(), 403),
+        other => panic!("expected 403, got {other:?}"),
+    }
+    let mut request = url.into_client_request().unwrap();
+    let own = format!("http://{}", server.addr);
+    request.headers_mut().insert("origin", own.parse().unwrap());
+    assert!(tokio_tungstenite::connect_async(request).await.is_ok());
+    server.stop().await;
+}

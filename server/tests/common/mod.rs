@@ -66,6 +66,11 @@ impl Client {
         (client, welcome)
     }
 
+    /// Wraps a socket connected by the test itself (custom URL or headers).
+    pub fn from_stream(ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
+        Self { ws }
+    }
+
     pub async fn send_raw(&mut self, text: impl Into<String>) {
         self.ws
             .send(Message::Text(text.into().into()))
