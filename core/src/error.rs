@@ -23,6 +23,8 @@ pub enum Error {
     UnknownSticky(StickyId),
     #[error("a sticky with id {0} already exists on this board")]
     DuplicateSticky(StickyId),
+    #[error("this board already holds {MAX_STICKIES} stickies, the most one board can hold")]
+    TooManyStickies,
     #[error("a sticky's text must not be empty")]
     EmptyText,
     #[error("the text has {len} characters; at most {MAX_TEXT_CHARS} are allowed")]
@@ -88,6 +90,7 @@ impl Error {
             Error::TitleTooLong { .. } => "title_too_long",
             Error::UnknownSticky(_) => "unknown_sticky",
             Error::DuplicateSticky(_) => "duplicate_sticky",
+            Error::TooManyStickies => "too_many_stickies",
             Error::EmptyText => "empty_text",
             Error::TextTooLong { .. } => "text_too_long",
             Error::InvalidKind(_) => "invalid_kind",

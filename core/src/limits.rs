@@ -39,3 +39,7 @@ pub const MAX_SELECTION: usize = 500;
 
 /// Commands in one batch (an undo, a redo, or a restore of an earlier version).
 pub const MAX_BATCH: usize = 10_000;
+
+/// Stickies on one board. A big-picture workshop wall holds hundreds; this bound keeps one
+/// board's state (and every browser's copy of it) to a few megabytes.
+pub const MAX_STICKIES: usize = 5_000;

@@ -329,3 +329,11 @@ fn error_codes_are_stable_snake_case() {
     assert_eq!(Error::UnknownSticky(sticky(1)).code(), "unknown_sticky");
     assert_eq!(Error::TextTooLong { len: 2 }.code(), "text_too_long");
 }
+
+#[test]
+fn add_sticky_to_a_full_board_is_refused() {
+    let history = std::iter::once(created())
+        .chain((0..stormwall_core::limits::MAX_STICKIES as u128).map(|n| added(n + 10, "x")));
+    let outcome = given(history).when(add(1, "One too many", Position::new(0, 0)));
+    assert_eq!(outcome, Err(Error::TooManyStickies));
+}

@@ -119,6 +119,45 @@ async fn welcome(socket: &mut WebSocket, joined: &Joined) -> Result<u64, axum::E
     Ok(joined.seq)
 }
 
+/// Messages a connection may send: a burst of `BURST`, then `PER_SECOND` on average. Beyond
+/// that each message is refused with `rate_limited` (the connection stays open); a client that
+/// keeps going past `ABUSE` refusals in a row is disconnected.
+const BURST: f64 = 200.0;
+const PER_SECOND: f64 = 50.0;
+const ABUSE: u32 = 2_000;
+
+/// A token bucket per connection.
+struct RateLimit {
+    tokens: f64,
+    at: std::time::Instant,
+    refused_in_a_row: u32,
+}
+
+impl RateLimit {
+    fn new() -> Self {
+        Self {
+            tokens: BURST,
+            at: std::time::Instant::now(),
+            refused_in_a_row: 0,
+        }
+    }
+
+    fn allow(&mut self) -> bool {
+        let now = std::time::Instant::now();
+        self.tokens =
+            (self.tokens + now.duration_since(self.at).as_secs_f64() * PER_SECOND).min(BURST);
+        self.at = now;
+        if self.tokens >= 1.0 {
+            self.tokens -= 1.0;
+            self.refused_in_a_row = 0;
+            true
+        } else {
+            self.refused_in_a_row += 1;
+            false
+        }
+    }
+}
+
 /// How far behind a resuming client may be and still get the missing events rather than a
 /// fresh welcome.
 const MAX_CATCH_UP: u64 = 5_000;
@@ -180,6 +219,7 @@ async fn run(
         Some(seq) => seq,
         None => welcome(socket, &joined).await?,
     };
+    let mut limit = RateLimit::new();
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -192,6 +232,15 @@ async fn run(
                     }
                     Some(Ok(_)) => continue, // ping/pong are answered by the library
                 };
+                if !limit.allow() {
+                    if limit.refused_in_a_row > ABUSE {
+                        let _ = socket.send(Message::Close(None)).await;
+                        return Ok(());
+                    }
+                    let message = format!("too many messages: at most {PER_SECOND} a second on average; this one was not executed");
+                    send(socket, &ServerMsg::error("rate_limited", message, None)).await?;
+                    continue;
+                }
                 if text.len() > MAX_MESSAGE_BYTES {
                     let message = format!("message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes", text.len());
                     send(socket, &ServerMsg::error("message_too_large", message, None)).await?;

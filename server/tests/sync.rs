@@ -419,3 +419,36 @@ async fn a_websocket_from_a_foreign_origin_is_refused() {
     assert!(tokio_tungstenite::connect_async(request).await.is_ok());
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_flood_is_rate_limited_with_an_error_and_the_socket_recovers() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Flood").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    for _ in 0..400 {
+        alice.send_raw("{}").await;
+    }
+    let mut limited = 0;
+    for _ in 0..400 {
+        let ServerMsg::Error { code, .. } = alice.recv().await else {
+            panic!("an error")
+        };
+        if code == "rate_limited" {
+            limited += 1;
+        }
+    }
+    assert!(limited >= 100, "only {limited} of 400 were limited");
+    tokio::time::sleep(std::time::Duration::from_millis(1200)).await;
+    alice
+        .command(Command::AddSticky {
+            id: sticky(),
+            kind: StickyKind::Actor,
+            text: "Back".into(),
+            pos: Position::new(0, 0),
+            size: None,
+        })
+        .await;
+    assert!(matches!(alice.recv().await, ServerMsg::Event { .. }));
+    server.stop().await;
+}

@@ -16,6 +16,9 @@ pub(super) fn add(
     if board.stickies.contains_key(&id) {
         return Err(Error::DuplicateSticky(id));
     }
+    if board.stickies.len() >= crate::limits::MAX_STICKIES {
+        return Err(Error::TooManyStickies);
+    }
     check::text(&text)?;
     check::position(pos)?;
     let size = size.unwrap_or_else(|| kind.default_size());
