@@ -126,14 +126,23 @@ pub(crate) struct WallUi {
     world: NodeRef<html::Div>,
 }
 
+/// The board on screen: the one the history slider shows while it is open, else the live one.
+fn with_shown<R>(
+    history: RwSignal<Option<HistoryView>>,
+    live: RwSignal<Option<Board>>,
+    f: impl FnOnce(Option<&Board>) -> R,
+) -> R {
+    if history.with(|h| h.is_some()) {
+        history.with(|h| f(h.as_ref().map(|h| &h.board)))
+    } else {
+        live.with(|b| f(b.as_ref()))
+    }
+}
+
 impl WallUi {
-    /// The board on screen: the live one, or the one the history slider shows.
+    /// The board on screen (see [`with_shown`]).
     fn with_board<R>(&self, f: impl FnOnce(Option<&Board>) -> R) -> R {
-        if self.history.with(|h| h.is_some()) {
-            self.history.with(|h| f(h.as_ref().map(|h| &h.board)))
-        } else {
-            self.client.board.with(|b| f(b.as_ref()))
-        }
+        with_shown(self.history, self.client.board, f)
     }
 
     /// While scrubbing history the wall is read-only.
@@ -268,11 +277,7 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
             }
             (min, max)
         };
-        if history.with(|h| h.is_some()) {
-            history.with(|h| from_board(h.as_ref().map(|h| &h.board)))
-        } else {
-            client.board.with(|b| from_board(b.as_ref()))
-        }
+        with_shown(history, client.board, from_board)
     });
     let ui = WallUi {
         client,
