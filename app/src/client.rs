@@ -348,6 +348,8 @@ impl BoardClient {
 
     /// Drops the connection; it comes back by itself (used after a name change, or a gap).
     pub fn reconnect_now(&self) {
+        // Not live from this moment: nothing may be sent into the closing socket.
+        self.status.set(ConnStatus::Reconnecting);
         self.with_socket(|ws| {
             if let Some(ws) = ws {
                 let _ = ws.close();
