@@ -6,6 +6,9 @@ cd "$(dirname "$0")/.."
 scripts/setup.sh --browser
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 step() { printf '\n==> %s\n' "$*"; }
+# Incremental caches only help a developer's edit loop; here they cost gigabytes of disk.
+export CARGO_INCREMENTAL="${CARGO_INCREMENTAL:-0}"
+df -h . | tail -1 | awk '{print "disk: " $4 " free"}'
 
 step "formatting"
 cargo fmt --all -- --check

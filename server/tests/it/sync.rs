@@ -1,8 +1,6 @@
 //! Two real WebSocket clients on one board, against a real server on port 0.
 
-mod common;
-
-use common::{create_board, Client, TestDb};
+use crate::common::{create_board, Client, TestDb};
 use stormwall_core::protocol::{ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::{Board, Command, Event, Position, StickyId, StickyKind};
 use uuid::Uuid;

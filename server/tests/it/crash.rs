@@ -2,9 +2,7 @@
 //! leaves a log that loads: every acknowledged command's event is there exactly once, with
 //! contiguous sequence numbers. The real binary, three kill cycles.
 
-mod common;
-
-use common::TestDb;
+use crate::common::TestDb;
 use futures::{SinkExt, StreamExt};
 use std::collections::HashSet;
 use std::process::Stdio;

@@ -1,5 +1,4 @@
 //! Shared helpers: a real server on port 0 with a throwaway SQLite file, and protocol clients.
-#![allow(dead_code)]
 
 use futures::{SinkExt, StreamExt};
 use std::time::Duration;

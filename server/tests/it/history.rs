@@ -1,8 +1,6 @@
 //! Snapshots and the history endpoint, against a real server and SQLite file.
 
-mod common;
-
-use common::{create_board, Client, TestDb};
+use crate::common::{create_board, Client, TestDb};
 use stormwall::store::EventStore;
 use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::ServerMsg;

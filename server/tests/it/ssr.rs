@@ -1,9 +1,7 @@
 //! Server-side rendering must never panic (a panic after the response has started is an empty
 //! page for the user). Its own test binary: it installs a process-wide panic hook.
 
-mod common;
-
-use common::{create_board, TestDb};
+use crate::common::{create_board, TestDb};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 

@@ -1,8 +1,6 @@
 //! The HTTP surface: API, pages, unknown ids, and the database lock.
 
-mod common;
-
-use common::{create_board, TestDb};
+use crate::common::{create_board, TestDb};
 use stormwall::store::{EventStore, StoreError};
 use uuid::Uuid;
 

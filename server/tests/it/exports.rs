@@ -1,8 +1,6 @@
 //! Exports over HTTP and from the command line, against a real server and database.
 
-mod common;
-
-use common::{create_board, Client, TestDb};
+use crate::common::{create_board, Client, TestDb};
 use std::io::Read;
 use stormwall_core::protocol::ServerMsg;
 use stormwall_core::{BoardId, Command, ConnectorId, Field, Position, StickyId, StickyKind};

@@ -1,0 +1,12 @@
+//! The server's integration tests, in one binary: each test binary links the whole server
+//! (Leptos included), so one binary instead of six saves minutes of linking and gigabytes of disk.
+
+#[allow(dead_code)]
+mod common;
+
+mod crash;
+mod exports;
+mod history;
+mod http;
+mod ssr;
+mod sync;
