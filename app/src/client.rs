@@ -5,7 +5,7 @@
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::time::Duration;
-use stormwall_core::protocol::{ClientMsg, ServerMsg};
+use stormwall_core::protocol::{ClientMsg, Participant, ServerMsg};
 use stormwall_core::{undo, Board, BoardId, Command, Event, Position, StickyId};
 use uuid::Uuid;
 
@@ -79,6 +79,9 @@ pub struct BoardClient {
     /// This user's own changes, newest last, as the commands that revert them.
     pub undo_stack: RwSignal<Vec<Command>>,
     pub redo_stack: RwSignal<Vec<Command>>,
+    /// This connection's participant id, and everyone on the board (this user included).
+    pub me: RwSignal<Option<Uuid>>,
+    pub people: RwSignal<Vec<Participant>>,
     in_flight: StoredValue<HashMap<Uuid, InFlight>>,
     /// Key of this client's socket in `SOCKETS`.
     instance: u64,
@@ -100,6 +103,8 @@ impl BoardClient {
             name: RwSignal::new(String::new()),
             undo_stack: RwSignal::new(Vec::new()),
             redo_stack: RwSignal::new(Vec::new()),
+            me: RwSignal::new(None),
+            people: RwSignal::new(Vec::new()),
             in_flight: StoredValue::new(HashMap::new()),
             instance: NEXT_INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             closed: StoredValue::new(false),
@@ -280,6 +285,19 @@ impl BoardClient {
                     });
                 }
             }
+            ServerMsg::Roster { you, participants } => {
+                self.me.set(Some(you));
+                self.people.set(participants);
+            }
+            ServerMsg::Presence { participant } => self.people.update(|people| {
+                match people.iter_mut().find(|p| p.id == participant.id) {
+                    Some(p) => *p = participant,
+                    None => people.push(participant),
+                }
+            }),
+            ServerMsg::Left { participant_id } => self
+                .people
+                .update(|people| people.retain(|p| p.id != participant_id)),
             ServerMsg::Ack { command_id, .. } => {
                 self.settle(command_id);
                 self.settled(command_id);

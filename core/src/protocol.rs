@@ -2,7 +2,7 @@
 //! that cross the wire. JSON text frames, one message per frame, tagged by `type`.
 //! See `docs/protocol.md` for examples.
 
-use crate::{Board, Command, Event};
+use crate::{Board, Command, Event, Position, StickyId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
 
@@ -37,6 +37,28 @@ pub enum ClientMsg {
     /// Ask the board to do something. `command_id` is chosen by the client and comes back in
     /// the `ack` or `error` that answers it, and on the events it caused.
     Command { command_id: Uuid, command: Command },
+    /// Where this user's pointer is on the wall and which sticky they are editing. Ephemeral:
+    /// never stored, shared with the others on the board, forgotten when the connection ends.
+    /// Clients send it at most every 50 ms; the server drops what comes faster.
+    Presence {
+        #[serde(default)]
+        cursor: Option<Position>,
+        #[serde(default)]
+        editing: Option<StickyId>,
+    },
+}
+
+/// One person on the board, as the others see them.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Participant {
+    /// Chosen by the server per connection.
+    pub id: Uuid,
+    pub name: String,
+    /// A CSS colour chosen by the server, distinct among the people on the board while there
+    /// are enough colours.
+    pub colour: String,
+    pub cursor: Option<Position>,
+    pub editing: Option<StickyId>,
 }
 
 /// Server to client.
@@ -61,6 +83,15 @@ pub enum ServerMsg {
     /// The command was executed and its events (if any) are stored; `seq` is the board's
     /// sequence number after them.
     Ack { command_id: Uuid, seq: u64 },
+    /// Who is on the board, sent after `welcome` or `resume`; `you` is this connection.
+    Roster {
+        you: Uuid,
+        participants: Vec<Participant>,
+    },
+    /// Someone joined, moved their pointer or started/stopped editing.
+    Presence { participant: Participant },
+    /// Someone's connection ended.
+    Left { participant_id: Uuid },
     /// Something this client sent was refused. Sent to that client only; nothing was stored.
     Error {
         code: String,
@@ -82,7 +113,7 @@ impl ServerMsg {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::{Position, StickyId, StickyKind};
+    use crate::StickyKind;
 
     #[test]
     fn a_command_message_reads_as_documented() {
@@ -90,7 +121,9 @@ mod tests {
             "command":{"type":"add_sticky","id":"0d9c1a7e-5b4f-4c3d-8e2a-1f0e9d8c7b6a",
             "kind":"domain_event","text":"Order Placed","pos":{"x":120,"y":40}}}"#;
         let msg: ClientMsg = serde_json::from_str(json).unwrap();
-        let ClientMsg::Command { command, .. } = msg;
+        let ClientMsg::Command { command, .. } = msg else {
+            panic!("not a command: {msg:?}");
+        };
         assert_eq!(
             command,
             Command::AddSticky {

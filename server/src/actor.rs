@@ -1,30 +1,43 @@
 //! The board actor: one tokio task per open board, the only writer of that board's events.
 //!
-//! For each command it runs the core's `execute`, appends the events to the store, and only
-//! after the commit applies them and broadcasts them with their sequence numbers. Joining is a
+//! It runs the core's `execute` for each command, appends the events to the store, and only
+//! after the commit applies them and broadcasts them with their sequence numbers. Commands
+//! that queue up while a commit is on disk are committed together (group commit: one
+//! transaction, one fsync), each still acknowledged only after that commit. Joining is a
 //! message too, so a new participant's snapshot and its event subscription start at exactly
-//! the same point in the log.
+//! the same point in the log. Presence (who is here, pointers, editing) lives here as well,
+//! in memory only.
 
-use crate::store::{EventStore, StoreError};
+use crate::store::{Appended, EventStore, StoreError};
 use std::collections::HashMap;
 use std::sync::Arc;
-use stormwall_core::protocol::ServerMsg;
-use stormwall_core::{execute, Board, BoardId, Command};
+use stormwall_core::protocol::{Participant, ServerMsg};
+use stormwall_core::{execute, Board, BoardId, Command, Event, Position, StickyId};
 use thiserror::Error;
-use tokio::sync::{broadcast, mpsc, oneshot};
+use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use uuid::Uuid;
 
 /// Mailbox size: senders wait (back-pressure) rather than pile up memory.
-const MAILBOX: usize = 256;
+const MAILBOX: usize = 1024;
 /// Events kept for slow receivers; one that falls further behind gets a fresh welcome.
 const BROADCAST_BUFFER: usize = 1024;
+/// Presence updates kept for slow receivers; older ones are simply skipped.
+const PRESENCE_BUFFER: usize = 256;
+/// Most commands in one group commit.
+const MAX_BATCH: usize = 512;
+
+/// Pointer colours, handed out in order to the people on a board.
+const COLOURS: [&str; 10] = [
+    "#e8590c", "#1971c2", "#2f9e44", "#9c36b5", "#c2255c", "#0c8599", "#e67700", "#5f3dc4",
+    "#087f5b", "#495057",
+];
 
 #[derive(Debug, Error)]
 pub enum BoardError {
     #[error(transparent)]
     Rejected(#[from] stormwall_core::Error),
     #[error("the change could not be saved; nothing was stored, please try again")]
-    Storage(#[source] StoreError),
+    Storage(#[source] Arc<StoreError>),
     #[error("the board is closing; reconnect and try again")]
     Closed,
 }
@@ -46,11 +59,28 @@ pub struct Outgoing {
     pub json: String,
 }
 
-/// What a participant gets on joining: the board as of `seq`, and every event after it.
+/// A presence message as it goes out, serialised once; `from` does not need its own echo.
+#[derive(Debug)]
+pub struct PresenceOut {
+    pub from: Uuid,
+    pub json: String,
+}
+
+/// What a participant gets on joining: the board as of `seq`, every event after it, the
+/// people on the board (themselves included) and their presence updates from now on.
 pub struct Joined {
     pub board: Board,
     pub seq: u64,
     pub events: broadcast::Receiver<Arc<Outgoing>>,
+    pub presence: broadcast::Receiver<Arc<PresenceOut>>,
+    pub roster: Vec<Participant>,
+}
+
+struct Execute {
+    command_id: Option<Uuid>,
+    author: Option<String>,
+    command: Command,
+    reply: oneshot::Sender<Result<u64, BoardError>>,
 }
 
 enum Msg {
@@ -58,13 +88,18 @@ enum Msg {
         reply: oneshot::Sender<(Board, u64)>,
     },
     Join {
+        /// `None` for a watcher that is not a person (tools).
+        who: Option<(Uuid, String)>,
         reply: oneshot::Sender<Joined>,
     },
-    Execute {
-        command_id: Option<Uuid>,
-        author: Option<String>,
-        command: Command,
-        reply: oneshot::Sender<Result<u64, BoardError>>,
+    Execute(Execute),
+    Presence {
+        id: Uuid,
+        cursor: Option<Position>,
+        editing: Option<StickyId>,
+    },
+    Leave {
+        id: Uuid,
     },
 }
 
@@ -73,6 +108,8 @@ enum Msg {
 pub struct BoardHandle {
     id: BoardId,
     tx: mpsc::Sender<Msg>,
+    /// Closed (its sender dropped) when the actor has finished, final snapshot included.
+    finished: watch::Receiver<()>,
 }
 
 impl BoardHandle {
@@ -92,18 +129,23 @@ impl BoardHandle {
     ) -> Self {
         let (tx, rx) = mpsc::channel(MAILBOX);
         let id = board.id;
-        let (events, _) = broadcast::channel(BROADCAST_BUFFER);
+        let (done, finished) = watch::channel(());
         let actor = BoardActor {
             store,
             board,
             seq,
-            events,
+            events: broadcast::channel(BROADCAST_BUFFER).0,
+            presence: broadcast::channel(PRESENCE_BUFFER).0,
+            roster: Vec::new(),
             snapshot_every,
             snapshot_seq: seq,
             executed,
         };
-        tokio::spawn(actor.run(rx));
-        Self { id, tx }
+        tokio::spawn(async move {
+            actor.run(rx).await;
+            drop(done);
+        });
+        Self { id, tx, finished }
     }
 
     pub fn id(&self) -> BoardId {
@@ -120,10 +162,11 @@ impl BoardHandle {
         rx.await.map_err(|_| BoardError::Closed)
     }
 
-    pub async fn join(&self) -> Result<Joined, BoardError> {
+    /// Joins as `who` (a connection's participant id and display name), or as a watcher.
+    pub async fn join(&self, who: Option<(Uuid, String)>) -> Result<Joined, BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Join { reply })
+            .send(Msg::Join { who, reply })
             .await
             .map_err(|_| BoardError::Closed)?;
         rx.await.map_err(|_| BoardError::Closed)
@@ -138,15 +181,46 @@ impl BoardHandle {
     ) -> Result<u64, BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Execute {
+            .send(Msg::Execute(Execute {
                 command_id,
                 author,
                 command,
                 reply,
-            })
+            }))
             .await
             .map_err(|_| BoardError::Closed)?;
         rx.await.map_err(|_| BoardError::Closed)?
+    }
+
+    /// Shares a participant's pointer and editing state with the others. Dropped, not
+    /// queued, when the board is busy: presence is ephemeral and the next update supersedes it.
+    pub fn presence(&self, id: Uuid, cursor: Option<Position>, editing: Option<StickyId>) {
+        let _ = self.tx.try_send(Msg::Presence {
+            id,
+            cursor,
+            editing,
+        });
+    }
+
+    /// A participant's connection ended.
+    pub async fn leave(&self, id: Uuid) {
+        let _ = self.tx.send(Msg::Leave { id }).await;
+    }
+
+    /// A future that resolves once the actor has finished (after every handle is dropped).
+    pub fn finished(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
+        let mut finished = self.finished.clone();
+        async move { while finished.changed().await.is_ok() {} }
+    }
+
+    /// Handles alive, this one included; 1 means nobody but the holder uses the board.
+    pub fn users(&self) -> usize {
+        self.tx.strong_count()
+    }
+
+    /// True once the actor has stopped (its store failed and it could not recover).
+    pub fn is_closed(&self) -> bool {
+        self.tx.is_closed()
     }
 }
 
@@ -155,6 +229,9 @@ struct BoardActor {
     board: Board,
     seq: u64,
     events: broadcast::Sender<Arc<Outgoing>>,
+    presence: broadcast::Sender<Arc<PresenceOut>>,
+    /// The people connected, in the order they came.
+    roster: Vec<Participant>,
     snapshot_every: u64,
     /// The seq of the last snapshot written (or of the state loaded at start).
     snapshot_seq: u64,
@@ -162,80 +239,212 @@ struct BoardActor {
     executed: HashMap<Uuid, u64>,
 }
 
+/// What a command in a group commit comes to, once the commit is known.
+enum Outcome {
+    /// Refused, or a retry of a stored command: its answer does not depend on the commit.
+    Known(Result<u64, BoardError>),
+    /// The seq after its events, once the commit succeeds.
+    Committed(u64),
+}
+
 impl BoardActor {
     async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         while let Some(msg) = rx.recv().await {
-            match msg {
-                Msg::State { reply } => {
-                    let _ = reply.send((self.board.clone(), self.seq));
-                }
-                Msg::Join { reply } => {
-                    let _ = reply.send(Joined {
-                        board: self.board.clone(),
-                        seq: self.seq,
-                        events: self.events.subscribe(),
-                    });
-                }
-                Msg::Execute {
-                    command_id,
-                    author,
-                    command,
-                    reply,
-                } => {
-                    let outcome = self.execute(command_id, author.as_deref(), command).await;
-                    let _ = reply.send(outcome);
-                    self.maybe_snapshot().await;
+            let Msg::Execute(first) = msg else {
+                self.handle(msg);
+                continue;
+            };
+            // Whatever queued up behind the first command goes into the same commit; other
+            // messages are answered on the way (they see the board before this batch).
+            let mut batch = vec![first];
+            while batch.len() < MAX_BATCH {
+                match rx.try_recv() {
+                    Ok(Msg::Execute(next)) => batch.push(next),
+                    Ok(other) => self.handle(other),
+                    Err(_) => break,
                 }
             }
+            if !self.execute_batch(batch).await {
+                tracing::error!(board = %self.board.id, "board stopped: its log could not be reloaded");
+                return;
+            }
+            self.maybe_snapshot().await;
+        }
+        // Leaving a snapshot makes the next opening quick.
+        if self.snapshot_every > 0 && self.seq > self.snapshot_seq {
+            self.snapshot().await;
         }
         tracing::debug!(board = %self.board.id, "board actor stopped");
     }
 
-    async fn execute(
-        &mut self,
-        command_id: Option<Uuid>,
-        author: Option<&str>,
-        command: Command,
-    ) -> Result<u64, BoardError> {
-        // A retried command gets its original outcome; it never produces events twice.
-        if let Some(seq) = command_id.and_then(|c| self.executed.get(&c)) {
-            return Ok(*seq);
+    fn handle(&mut self, msg: Msg) {
+        match msg {
+            Msg::State { reply } => {
+                let _ = reply.send((self.board.clone(), self.seq));
+            }
+            Msg::Join { who, reply } => {
+                if let Some((id, name)) = who {
+                    self.arrive(id, name);
+                }
+                let _ = reply.send(Joined {
+                    board: self.board.clone(),
+                    seq: self.seq,
+                    events: self.events.subscribe(),
+                    presence: self.presence.subscribe(),
+                    roster: self.roster.clone(),
+                });
+            }
+            Msg::Presence {
+                id,
+                cursor,
+                editing,
+            } => {
+                let Some(p) = self.roster.iter_mut().find(|p| p.id == id) else {
+                    return;
+                };
+                p.cursor = cursor;
+                p.editing = editing;
+                let participant = p.clone();
+                self.share(id, &ServerMsg::Presence { participant });
+            }
+            Msg::Leave { id } => {
+                let before = self.roster.len();
+                self.roster.retain(|p| p.id != id);
+                if self.roster.len() != before {
+                    self.share(id, &ServerMsg::Left { participant_id: id });
+                }
+            }
+            Msg::Execute(_) => unreachable!("commands are batched by run"),
         }
-        let events = execute(&self.board, command)?;
-        if events.is_empty() {
-            return Ok(self.seq);
+    }
+
+    /// Adds a participant (or keeps them, on a rejoin) and tells the others.
+    fn arrive(&mut self, id: Uuid, name: String) {
+        if self.roster.iter().any(|p| p.id == id) {
+            return;
         }
-        if let Err(e) = self
-            .store
-            .append(self.board.id, self.seq, command_id, author, &events)
-            .await
+        let colour = COLOURS
+            .iter()
+            .find(|c| !self.roster.iter().any(|p| p.colour == **c))
+            .unwrap_or(&COLOURS[self.roster.len() % COLOURS.len()]);
+        let participant = Participant {
+            id,
+            name,
+            colour: (*colour).to_owned(),
+            cursor: None,
+            editing: None,
+        };
+        self.roster.push(participant.clone());
+        self.share(id, &ServerMsg::Presence { participant });
+    }
+
+    fn share(&self, from: Uuid, msg: &ServerMsg) {
+        let json = serde_json::to_string(msg).expect("server messages always serialise");
+        // No receivers is fine: nobody is watching.
+        let _ = self.presence.send(Arc::new(PresenceOut { from, json }));
+    }
+
+    /// Executes a batch of commands in order, stores all their events in one transaction and
+    /// answers each. Returns false when the board cannot go on (see `reload`).
+    async fn execute_batch(&mut self, batch: Vec<Execute>) -> bool {
+        let start_seq = self.seq;
+        let mut seq = self.seq;
+        let mut outcomes = Vec::with_capacity(batch.len());
+        let mut stored: Vec<(Option<Uuid>, Option<String>, Vec<Event>)> = Vec::new();
+        let mut in_batch: HashMap<Uuid, u64> = HashMap::new();
+        for Execute {
+            command_id,
+            author,
+            command,
+            reply,
+        } in batch
         {
-            tracing::error!(board = %self.board.id, error = %e, "append failed");
-            // A failed commit may still have reached the disk (say, the connection broke after
-            // COMMIT): re-read the log so memory never disagrees with what is stored.
-            self.reload().await;
-            return Err(BoardError::Storage(e));
+            // A retried command gets its original outcome; it never produces events twice.
+            if let Some(c) = command_id {
+                if let Some(done) = self.executed.get(&c) {
+                    outcomes.push((reply, Outcome::Known(Ok(*done))));
+                    continue;
+                }
+                if let Some(done) = in_batch.get(&c) {
+                    outcomes.push((reply, Outcome::Committed(*done)));
+                    continue;
+                }
+            }
+            // Each command sees the ones before it in the batch: the board is updated at once
+            // and rebuilt from the log should the commit fail.
+            match execute(&self.board, command) {
+                Err(e) => outcomes.push((reply, Outcome::Known(Err(e.into())))),
+                Ok(events) => {
+                    for event in &events {
+                        self.board.apply_mut(event);
+                    }
+                    seq += events.len() as u64;
+                    if !events.is_empty() {
+                        if let Some(c) = command_id {
+                            in_batch.insert(c, seq);
+                        }
+                        stored.push((command_id, author, events));
+                    }
+                    outcomes.push((reply, Outcome::Committed(seq)));
+                }
+            }
         }
-        if let Some(c) = command_id {
-            self.executed.insert(c, self.seq + events.len() as u64);
+        let mut healthy = true;
+        let failure = if stored.is_empty() {
+            None
+        } else {
+            let appended: Vec<Appended> = stored
+                .iter()
+                .map(|(command_id, author, events)| Appended {
+                    command_id: *command_id,
+                    author: author.as_deref(),
+                    events,
+                })
+                .collect();
+            match self
+                .store
+                .append_batch(self.board.id, start_seq, &appended)
+                .await
+            {
+                Ok(()) => None,
+                Err(e) => {
+                    tracing::error!(board = %self.board.id, error = %e, commands = stored.len(), "append failed");
+                    healthy = self.reload().await;
+                    Some(Arc::new(e))
+                }
+            }
+        };
+        if failure.is_none() {
+            // Stored: now, and only now, the events become visible.
+            for (command_id, _, events) in stored {
+                for event in events {
+                    self.seq += 1;
+                    let msg = ServerMsg::Event {
+                        seq: self.seq,
+                        command_id,
+                        event,
+                    };
+                    let json =
+                        serde_json::to_string(&msg).expect("server messages always serialise");
+                    let _ = self.events.send(Arc::new(Outgoing {
+                        seq: self.seq,
+                        json,
+                    }));
+                }
+                if let Some(c) = command_id {
+                    self.executed.insert(c, self.seq);
+                }
+            }
         }
-        // Stored: now, and only now, the events become visible.
-        for event in events {
-            self.seq += 1;
-            self.board.apply_mut(&event);
-            let msg = ServerMsg::Event {
-                seq: self.seq,
-                command_id,
-                event,
+        for (reply, outcome) in outcomes {
+            let answer = match (outcome, &failure) {
+                (Outcome::Known(answer), _) => answer,
+                (Outcome::Committed(seq), None) => Ok(seq),
+                (Outcome::Committed(_), Some(e)) => Err(BoardError::Storage(e.clone())),
             };
-            let json = serde_json::to_string(&msg).expect("server messages always serialise");
-            // No receivers is fine: nobody is watching.
-            let _ = self.events.send(Arc::new(Outgoing {
-                seq: self.seq,
-                json,
-            }));
+            let _ = reply.send(answer);
         }
-        Ok(self.seq)
+        healthy
     }
 
     /// Snapshots are a cache for opening the board: a failure is logged, never returned.
@@ -243,28 +452,40 @@ impl BoardActor {
         if self.snapshot_every == 0 || self.seq - self.snapshot_seq < self.snapshot_every {
             return;
         }
+        self.snapshot().await;
+    }
+
+    async fn snapshot(&mut self) {
         match self.store.save_snapshot(&self.board, self.seq).await {
             Ok(()) => self.snapshot_seq = self.seq,
             Err(e) => tracing::warn!(board = %self.board.id, error = %e, "snapshot failed"),
         }
     }
 
-    async fn reload(&mut self) {
-        match self.store.load(self.board.id).await {
-            Ok(log) if log.len() as u64 != self.seq => {
-                tracing::warn!(board = %self.board.id, "log changed under a failed append; reloading");
-                let board = Board::replay(self.board.id, log.iter().map(|e| &e.event));
-                self.seq = log.len() as u64;
-                self.board = board;
-                if let Ok(executed) = self.store.executed_commands(self.board.id).await {
-                    self.executed = executed;
-                }
-                // Receivers may have missed events; dropping the sender makes each session
-                // rejoin and start from a fresh welcome.
-                self.events = broadcast::channel(BROADCAST_BUFFER).0;
+    /// After a failed commit, memory is rebuilt from what is stored (a commit can fail after
+    /// reaching the disk, say when the connection broke after COMMIT). False when even that
+    /// fails: the actor then stops, and the board is reopened from the log on next use.
+    async fn reload(&mut self) -> bool {
+        let opened = match self.store.open_board(self.board.id).await {
+            Ok(Some(opened)) => opened,
+            Ok(None) => return false,
+            Err(e) => {
+                tracing::error!(board = %self.board.id, error = %e, "reload failed");
+                return false;
             }
-            Ok(_) => {}
-            Err(e) => tracing::error!(board = %self.board.id, error = %e, "reload failed"),
+        };
+        let Ok(executed) = self.store.executed_commands(self.board.id).await else {
+            return false;
+        };
+        if opened.seq != self.seq {
+            tracing::warn!(board = %self.board.id, "log changed under a failed append; reloading");
+            // Receivers may have missed events; dropping the sender makes each session
+            // rejoin and start from a fresh welcome.
+            self.events = broadcast::channel(BROADCAST_BUFFER).0;
         }
+        self.board = opened.board;
+        self.seq = opened.seq;
+        self.executed = executed;
+        true
     }
 }

@@ -1,6 +1,7 @@
 //! Configuration, following the ecosystem's conventions: `DATABASE_URL` as sqlx reads it and
 //! `LEPTOS_SITE_ADDR` / `LEPTOS_SITE_ROOT` as cargo-leptos sets them, each with a flag.
 
+use crate::store::Synchronous;
 use clap::{Parser, Subcommand};
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -48,6 +49,33 @@ pub struct Config {
         default_value_t = 500
     )]
     pub snapshot_every: u64,
+
+    /// SQLite's `synchronous` level: `full` (every acknowledged change survives a power cut)
+    /// or `normal` (survives a killed server, not a power cut; faster).
+    #[arg(
+        long = "synchronous",
+        env = "STORMWALL_SYNCHRONOUS",
+        value_enum,
+        default_value_t = Synchronous::Full
+    )]
+    pub synchronous: Synchronous,
+
+    /// Commands a connection may send per second on average (bursts of 200 are let through).
+    #[arg(
+        long = "rate-limit",
+        env = "STORMWALL_RATE_LIMIT",
+        default_value_t = 50.0
+    )]
+    pub rate_limit: f64,
+
+    /// Seconds a board may stay open with nobody on it before its task stops and its memory is
+    /// returned (it reopens from its snapshot on the next visit).
+    #[arg(
+        long = "idle-board-secs",
+        env = "STORMWALL_IDLE_BOARD_SECS",
+        default_value_t = 300.0
+    )]
+    pub idle_board_secs: f64,
 
     /// Without a command, the server runs.
     #[command(subcommand)]
@@ -98,6 +126,15 @@ pub enum ExportCmd {
 }
 
 impl Config {
+    /// What the registry, its sessions and board actors need of the configuration.
+    pub fn settings(&self) -> crate::registry::Settings {
+        crate::registry::Settings {
+            snapshot_every: self.snapshot_every,
+            rate_limit: self.rate_limit,
+            idle_board: std::time::Duration::from_secs_f64(self.idle_board_secs.max(0.0)),
+        }
+    }
+
     /// A configuration for tests and tools: the given database, any free port on loopback.
     pub fn for_database(database: impl Into<String>) -> Self {
         Self {
@@ -105,6 +142,9 @@ impl Config {
             addr: SocketAddr::from(([127, 0, 0, 1], 0)),
             site_root: "target/site".into(),
             snapshot_every: 500,
+            synchronous: Synchronous::Full,
+            rate_limit: 50.0,
+            idle_board_secs: 300.0,
             command: None,
         }
     }

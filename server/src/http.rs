@@ -70,6 +70,11 @@ pub struct Created {
     pub id: BoardId,
 }
 
+/// Boards open in memory and WebSocket connections, for operators and the load tool.
+pub async fn stats(State(registry): State<Registry>) -> Json<crate::registry::Stats> {
+    Json(registry.stats().await)
+}
+
 pub async fn list_boards(
     State(registry): State<Registry>,
 ) -> Result<Json<Vec<BoardSummary>>, ApiError> {

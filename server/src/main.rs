@@ -8,6 +8,8 @@ async fn main() {
         .with_env_filter(
             EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info")),
         )
+        // Standard output is for what a command prints (an export, an imported board's id).
+        .with_writer(std::io::stderr)
         .init();
     let config = Config::parse();
     if let Some(cmd) = &config.command {

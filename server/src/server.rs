@@ -127,6 +127,7 @@ pub fn router(registry: Registry, leptos: LeptosOptions) -> Router {
             "/api/boards",
             get(http::list_boards).post(http::create_board),
         )
+        .route("/api/stats", get(http::stats))
         .route("/api/boards/{id}", get(http::get_board))
         .route("/api/boards/{id}/events", get(http::board_events))
         .route("/api/boards/import", post(export::import_handler))
@@ -160,7 +161,7 @@ pub struct RunningServer {
 impl RunningServer {
     /// Opens the database, binds the address and starts serving.
     pub async fn start(config: Config) -> Result<Self, StartError> {
-        let store = EventStore::open(&config.database).await?;
+        let store = EventStore::open_with(&config.database, config.synchronous).await?;
         let listener = TcpListener::bind(config.addr)
             .await
             .map_err(|source| StartError::Bind {
@@ -171,7 +172,7 @@ impl RunningServer {
             addr: config.addr,
             source,
         })?;
-        let registry = Registry::new(store, config.snapshot_every);
+        let registry = Registry::new(store, config.settings());
         let app = router(registry.clone(), leptos_options(&config, addr));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {

@@ -52,9 +52,28 @@ pub struct OpenedBoard {
     pub replayed: usize,
 }
 
+/// How hard a commit is pushed to disk. Both survive a killed server (in WAL mode a commit is
+/// in the OS's page cache once `COMMIT` returns); only `Full` also survives a power cut or a
+/// kernel crash, at the price of an fsync per commit (see docs/benchmarks.md).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, clap::ValueEnum)]
+pub enum Synchronous {
+    #[default]
+    Full,
+    Normal,
+}
+
+/// One command's share of a group commit.
+pub struct Appended<'a> {
+    pub command_id: Option<Uuid>,
+    pub author: Option<&'a str>,
+    pub events: &'a [Event],
+}
+
 #[derive(Clone)]
 pub struct EventStore {
     pool: SqlitePool,
+    /// Transactions that appended events, for `GET /api/stats` (group commit shows here).
+    commits: Arc<std::sync::atomic::AtomicU64>,
     /// The lock on `<database>.lock`: held until `close`, or until the last clone drops.
     lock: Arc<Mutex<Option<File>>>,
 }
@@ -64,16 +83,23 @@ impl EventStore {
     /// same file is refused: two processes with their own board actors would both believe they
     /// are a board's only writer.
     pub async fn open(url: &str) -> Result<Self, StoreError> {
+        Self::open_with(url, Synchronous::Full).await
+    }
+
+    /// As `open`, with SQLite's `synchronous` level chosen (see `Synchronous`).
+    pub async fn open_with(url: &str, synchronous: Synchronous) -> Result<Self, StoreError> {
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| StoreError::BadUrl {
                 url: url.into(),
                 source,
             })?
             .create_if_missing(true)
-            // WAL lets readers work while the writer commits; FULL makes every acknowledged
-            // commit survive a power cut as well as a killed process.
+            // WAL lets readers work while the writer commits.
             .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
+            .synchronous(match synchronous {
+                Synchronous::Full => SqliteSynchronous::Full,
+                Synchronous::Normal => SqliteSynchronous::Normal,
+            })
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let lock = match file_path(url) {
@@ -87,6 +113,7 @@ impl EventStore {
         sqlx::migrate!("../migrations").run(&pool).await?;
         Ok(Self {
             pool,
+            commits: Default::default(),
             lock: Arc::new(Mutex::new(lock)),
         })
     }
@@ -107,6 +134,7 @@ impl EventStore {
             .await?;
         Ok(Self {
             pool,
+            commits: Default::default(),
             lock: Arc::new(Mutex::new(None)),
         })
     }
@@ -242,52 +270,85 @@ impl EventStore {
         author: Option<&str>,
         events: &[Event],
     ) -> Result<(), StoreError> {
+        self.append_batch(
+            board,
+            last_seq,
+            &[Appended {
+                command_id,
+                author,
+                events,
+            }],
+        )
+        .await
+    }
+
+    /// Group commit: the events of several commands, in order after `last_seq`, in one
+    /// transaction (one fsync for all of them). All or nothing.
+    pub async fn append_batch(
+        &self,
+        board: BoardId,
+        last_seq: u64,
+        commands: &[Appended<'_>],
+    ) -> Result<(), StoreError> {
+        let board_id = board.to_string();
+        let mut seq = last_seq;
         let mut tx = self.pool.begin().await?;
-        for (i, event) in events.iter().enumerate() {
-            let payload = event.payload().to_string();
-            sqlx::query(
-                "INSERT INTO events \
-                 (board_id, seq, event_type, schema_version, payload, command_id, author, recorded_at) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-            )
-            .bind(board.to_string())
-            .bind((last_seq + 1 + i as u64) as i64)
-            .bind(event.event_type())
-            .bind(i64::from(event.schema_version()))
-            .bind(payload)
-            .bind(command_id.map(|c| c.to_string()))
-            .bind(author)
-            .execute(&mut *tx)
-            .await?;
-            if let Event::BoardRenamed { title } = event {
-                sqlx::query("UPDATE boards SET title = ? WHERE id = ?")
+        for command in commands {
+            let command_id = command.command_id.map(|c| c.to_string());
+            for event in command.events {
+                seq += 1;
+                let payload = event.payload().to_string();
+                sqlx::query(
+                    "INSERT INTO events \
+                     (board_id, seq, event_type, schema_version, payload, command_id, author, recorded_at) \
+                     VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                )
+                .bind(&board_id)
+                .bind(seq as i64)
+                .bind(event.event_type())
+                .bind(i64::from(event.schema_version()))
+                .bind(payload)
+                .bind(&command_id)
+                .bind(command.author)
+                .execute(&mut *tx)
+                .await?;
+                if let Event::BoardRenamed { title } = event {
+                    sqlx::query("UPDATE boards SET title = ? WHERE id = ?")
+                        .bind(title)
+                        .bind(&board_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Event::BoardCreated { title } = event {
+                    sqlx::query(
+                        "INSERT INTO boards (id, title, created_at) \
+                         VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                    )
+                    .bind(&board_id)
                     .bind(title)
-                    .bind(board.to_string())
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            if let Some(command_id) = command_id {
+                // The primary key refuses a second set of events for the same command id.
+                sqlx::query("INSERT INTO commands (board_id, command_id, seq) VALUES (?, ?, ?)")
+                    .bind(&board_id)
+                    .bind(command_id)
+                    .bind(seq as i64)
                     .execute(&mut *tx)
                     .await?;
             }
-            if let Event::BoardCreated { title } = event {
-                sqlx::query(
-                    "INSERT INTO boards (id, title, created_at) \
-                     VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                )
-                .bind(board.to_string())
-                .bind(title)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        if let Some(command_id) = command_id {
-            // The primary key refuses a second set of events for the same command id.
-            sqlx::query("INSERT INTO commands (board_id, command_id, seq) VALUES (?, ?, ?)")
-                .bind(board.to_string())
-                .bind(command_id.to_string())
-                .bind((last_seq + events.len() as u64) as i64)
-                .execute(&mut *tx)
-                .await?;
         }
         tx.commit().await?;
+        self.commits
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Appending transactions committed since the store was opened.
+    pub fn commits(&self) -> u64 {
+        self.commits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
     /// The commands a board has executed, with the seq after each one's events.

@@ -11,6 +11,7 @@ use stormwall_core::limits::MAX_MESSAGE_BYTES;
 use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::BoardId;
 use tokio::sync::broadcast::error::RecvError;
+use uuid::Uuid;
 
 /// Frames above this close the connection (abuse); frames between `MAX_MESSAGE_BYTES` and this
 /// are read only to answer with a clear error.
@@ -88,8 +89,10 @@ async fn session(
     author: Option<String>,
     since: Option<u64>,
 ) {
+    let _counted = registry.connection();
+    let me = Uuid::new_v4();
     tokio::select! {
-        result = run(&mut socket, &handle, &registry, author, since) => {
+        result = run(&mut socket, &handle, &registry, me, author, since) => {
             if let Err(e) = result {
                 tracing::debug!(board = %handle.id(), error = %e, "session ended");
             }
@@ -98,6 +101,8 @@ async fn session(
             let _ = socket.send(Message::Close(None)).await;
         }
     }
+    // Presence is cleaned up with the connection, however it ended.
+    handle.leave(me).await;
 }
 
 async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> Result<(), axum::Error> {
@@ -119,23 +124,38 @@ async fn welcome(socket: &mut WebSocket, joined: &Joined) -> Result<u64, axum::E
     Ok(joined.seq)
 }
 
-/// Messages a connection may send: a burst of `BURST`, then `PER_SECOND` on average. Beyond
-/// that each message is refused with `rate_limited` (the connection stays open); a client that
-/// keeps going past `ABUSE` refusals in a row is disconnected.
+/// Who is on the board, this connection included.
+async fn roster(socket: &mut WebSocket, joined: &Joined, me: Uuid) -> Result<(), axum::Error> {
+    let msg = ServerMsg::Roster {
+        you: me,
+        participants: joined.roster.clone(),
+    };
+    send(socket, &msg).await
+}
+
+/// Presence updates closer together than this are dropped: pointers need no more than ~40
+/// frames a second, and the next update supersedes a dropped one anyway.
+const PRESENCE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
+
+/// Messages a connection may send: a burst of `BURST`, then the configured rate (50 a second
+/// by default) on average. Beyond that each message is refused with `rate_limited` (the
+/// connection stays open); a client that keeps going past `ABUSE` refusals in a row is
+/// disconnected. Presence updates are throttled separately.
 const BURST: f64 = 200.0;
-const PER_SECOND: f64 = 50.0;
 const ABUSE: u32 = 2_000;
 
 /// A token bucket per connection.
 struct RateLimit {
+    per_second: f64,
     tokens: f64,
     at: std::time::Instant,
     refused_in_a_row: u32,
 }
 
 impl RateLimit {
-    fn new() -> Self {
+    fn new(per_second: f64) -> Self {
         Self {
+            per_second,
             tokens: BURST,
             at: std::time::Instant::now(),
             refused_in_a_row: 0,
@@ -145,7 +165,7 @@ impl RateLimit {
     fn allow(&mut self) -> bool {
         let now = std::time::Instant::now();
         self.tokens =
-            (self.tokens + now.duration_since(self.at).as_secs_f64() * PER_SECOND).min(BURST);
+            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.per_second).min(BURST);
         self.at = now;
         if self.tokens >= 1.0 {
             self.tokens -= 1.0;
@@ -205,10 +225,12 @@ async fn run(
     socket: &mut WebSocket,
     handle: &BoardHandle,
     registry: &Registry,
+    me: Uuid,
     author: Option<String>,
     since: Option<u64>,
 ) -> Result<(), axum::Error> {
-    let Ok(mut joined) = handle.join().await else {
+    let who = Some((me, author.clone().unwrap_or_else(|| "Guest".to_owned())));
+    let Ok(mut joined) = handle.join(who.clone()).await else {
         return Ok(());
     };
     let resumed = match since {
@@ -219,7 +241,9 @@ async fn run(
         Some(seq) => seq,
         None => welcome(socket, &joined).await?,
     };
-    let mut limit = RateLimit::new();
+    roster(socket, &joined, me).await?;
+    let mut limit = RateLimit::new(registry.settings().rate_limit);
+    let mut last_presence: Option<std::time::Instant> = None;
     loop {
         tokio::select! {
             incoming = socket.recv() => {
@@ -232,24 +256,38 @@ async fn run(
                     }
                     Some(Ok(_)) => continue, // ping/pong are answered by the library
                 };
+                let parsed = if text.len() > MAX_MESSAGE_BYTES {
+                    Err(("message_too_large", format!("message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes", text.len())))
+                } else {
+                    serde_json::from_str::<ClientMsg>(&text)
+                        .map_err(|e| ("bad_message", format!("could not read that message: {e}")))
+                };
+                if let Ok(ClientMsg::Presence { cursor, editing }) = parsed {
+                    let now = std::time::Instant::now();
+                    if last_presence.is_none_or(|at| now.duration_since(at) >= PRESENCE_INTERVAL) {
+                        last_presence = Some(now);
+                        handle.presence(me, cursor, editing);
+                    }
+                    continue;
+                }
                 if !limit.allow() {
                     if limit.refused_in_a_row > ABUSE {
                         let _ = socket.send(Message::Close(None)).await;
                         return Ok(());
                     }
-                    let message = format!("too many messages: at most {PER_SECOND} a second on average; this one was not executed");
-                    send(socket, &ServerMsg::error("rate_limited", message, None)).await?;
+                    let command_id = match &parsed {
+                        Ok(ClientMsg::Command { command_id, .. }) => Some(*command_id),
+                        _ => None,
+                    };
+                    let message = format!("too many messages: at most {} a second on average; this one was not executed, send it again in a moment", limit.per_second);
+                    send(socket, &ServerMsg::error("rate_limited", message, command_id)).await?;
                     continue;
                 }
-                if text.len() > MAX_MESSAGE_BYTES {
-                    let message = format!("message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes", text.len());
-                    send(socket, &ServerMsg::error("message_too_large", message, None)).await?;
-                    continue;
-                }
-                let ClientMsg::Command { command_id, command } = match serde_json::from_str::<ClientMsg>(&text) {
-                    Ok(msg) => msg,
-                    Err(e) => {
-                        send(socket, &ServerMsg::error("bad_message", format!("could not read that message: {e}"), None)).await?;
+                let (command_id, command) = match parsed {
+                    Ok(ClientMsg::Command { command_id, command }) => (command_id, command),
+                    Ok(ClientMsg::Presence { .. }) => continue,
+                    Err((code, message)) => {
+                        send(socket, &ServerMsg::error(code, message, None)).await?;
                         continue;
                     }
                 };
@@ -284,10 +322,20 @@ async fn run(
                 // Too far behind, or the actor restarted its stream: start over from a fresh
                 // welcome rather than leave a gap.
                 Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
-                    let Ok(again) = handle.join().await else { return Ok(()) };
+                    let Ok(again) = handle.join(who.clone()).await else { return Ok(()) };
                     joined = again;
                     sent_seq = welcome(socket, &joined).await?;
+                    roster(socket, &joined, me).await?;
                 }
+            },
+            out = joined.presence.recv() => match out {
+                Ok(out) if out.from != me => {
+                    socket.send(Message::Text(out.json.clone().into())).await?;
+                }
+                // Presence is ephemeral: what a slow client missed is superseded anyway. A
+                // closed stream means the actor is gone; the event stream notices too.
+                Ok(_) | Err(RecvError::Lagged(_)) => {}
+                Err(RecvError::Closed) => return Ok(()),
             }
         }
     }

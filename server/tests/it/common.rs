@@ -87,8 +87,33 @@ impl Client {
         command_id
     }
 
-    /// The next protocol message; fails the test after 5 s of silence.
+    /// The next protocol message about the board (presence is skipped); fails the test after
+    /// 5 s of silence.
     pub async fn recv(&mut self) -> ServerMsg {
+        loop {
+            match self.recv_any().await {
+                ServerMsg::Roster { .. } | ServerMsg::Presence { .. } | ServerMsg::Left { .. } => {
+                    continue
+                }
+                msg => return msg,
+            }
+        }
+    }
+
+    /// The next presence message (`roster`, `presence` or `left`), skipping board messages.
+    pub async fn recv_presence(&mut self) -> ServerMsg {
+        loop {
+            match self.recv_any().await {
+                msg @ (ServerMsg::Roster { .. }
+                | ServerMsg::Presence { .. }
+                | ServerMsg::Left { .. }) => return msg,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next protocol message, whatever it is.
+    pub async fn recv_any(&mut self) -> ServerMsg {
         loop {
             let frame = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
                 .await
@@ -105,9 +130,35 @@ impl Client {
         }
     }
 
-    /// Asserts nothing arrives for a short while.
+    /// Asserts no board message arrives for a short while (presence may).
     pub async fn expect_silence(&mut self) {
-        let r = tokio::time::timeout(Duration::from_millis(300), self.ws.next()).await;
+        let r = tokio::time::timeout(Duration::from_millis(300), self.recv()).await;
         assert!(r.is_err(), "expected silence, got {r:?}");
+    }
+
+    /// Sends where this user's pointer is and what they edit.
+    pub async fn presence(
+        &mut self,
+        cursor: Option<stormwall_core::Position>,
+        editing: Option<stormwall_core::StickyId>,
+    ) {
+        let msg = ClientMsg::Presence { cursor, editing };
+        self.send_raw(serde_json::to_string(&msg).unwrap()).await;
+    }
+
+    /// Connects with a display name.
+    pub async fn join_as(server: &RunningServer, board: BoardId, name: &str) -> (Self, ServerMsg) {
+        let url = format!("ws://{}/ws/boards/{board}?name={name}", server.addr);
+        let (ws, _) = tokio_tungstenite::connect_async(url)
+            .await
+            .expect("ws connects");
+        let mut client = Self { ws };
+        let welcome = client.recv().await;
+        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
+        (client, welcome)
+    }
+
+    pub async fn close(mut self) {
+        let _ = self.ws.close(None).await;
     }
 }

@@ -34,9 +34,9 @@ async fn a_board_reopens_from_its_latest_snapshot_plus_the_tail() {
     let (mut client, _) = Client::join(&server, board).await;
     add_stickies(&mut client, 10).await; // seq 2..=11
     let (_, before) = Client::join(&server, board).await;
-    server.stop().await;
 
-    let store = EventStore::open(&db.url()).await.unwrap();
+    // Read while the server runs (WAL lets a reader in).
+    let store = EventStore::open_read_only(&db.url()).await.unwrap();
     // One snapshot every 4 events: at seq 4 and at seq 8.
     assert_eq!(store.snapshot_count(board).await.unwrap(), 2);
     let opened = store.open_board(board).await.unwrap().unwrap();
@@ -48,6 +48,13 @@ async fn a_board_reopens_from_its_latest_snapshot_plus_the_tail() {
     let full = store.load(board).await.unwrap();
     let replayed = stormwall_core::Board::replay(board, full.iter().map(|e| &e.event));
     assert_eq!(opened.board, replayed, "snapshot + tail equals full replay");
+    store.close().await;
+
+    // A board that closes leaves a snapshot of where it stopped, so it reopens at once.
+    server.stop().await;
+    let store = EventStore::open_read_only(&db.url()).await.unwrap();
+    assert_eq!(store.snapshot_count(board).await.unwrap(), 3);
+    assert_eq!(store.open_board(board).await.unwrap().unwrap().replayed, 0);
     store.close().await;
 
     let server = RunningServer::start(config).await.unwrap();

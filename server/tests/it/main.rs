@@ -8,5 +8,6 @@ mod crash;
 mod exports;
 mod history;
 mod http;
+mod live;
 mod ssr;
 mod sync;

@@ -429,10 +429,14 @@ async fn a_flood_is_rate_limited_with_an_error_and_the_socket_recovers() {
     }
     let mut limited = 0;
     for _ in 0..400 {
-        let ServerMsg::Error { code, .. } = alice.recv().await else {
+        let ServerMsg::Error {
+            code, command_id, ..
+        } = alice.recv().await
+        else {
             panic!("an error")
         };
         if code == "rate_limited" {
+            assert_eq!(command_id, None, "\"{{}}\" is not a command");
             limited += 1;
         }
     }

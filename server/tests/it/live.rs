@@ -1,0 +1,231 @@
+//! Group commit, presence, idle boards and the durability setting, through the real
+//! interfaces (the board actor's handle, WebSocket clients, HTTP).
+
+use crate::common::{create_board, Client, TestDb};
+use std::time::Duration;
+use stormwall::actor::BoardHandle;
+use stormwall::store::{EventStore, Synchronous};
+use stormwall::{Config, RunningServer};
+use stormwall_core::protocol::ServerMsg;
+use stormwall_core::{Board, BoardId, Command, Position, StickyId, StickyKind};
+use uuid::Uuid;
+
+fn add(text: &str) -> Command {
+    Command::AddSticky {
+        id: StickyId(Uuid::new_v4()),
+        kind: StickyKind::DomainEvent,
+        text: text.into(),
+        pos: Position::new(0, 0),
+        size: None,
+    }
+}
+
+async fn stats(server: &RunningServer) -> serde_json::Value {
+    reqwest::get(format!("http://{}/api/stats", server.addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn commands_queued_together_are_committed_together_and_each_acknowledged() {
+    let db = TestDb::new();
+    let store = EventStore::open(&db.url()).await.unwrap();
+    let id = BoardId(Uuid::new_v4());
+    let handle = BoardHandle::spawn(store.clone(), Board::new(id), 0, 0);
+    handle
+        .execute(None, None, Command::CreateBoard { title: "G".into() })
+        .await
+        .unwrap();
+    let before = store.commits();
+
+    // Given 100 commands queued at once (one retried, one refused),
+    let retried = Uuid::new_v4();
+    let mut calls = Vec::new();
+    for i in 0..98 {
+        calls.push(handle.execute(Some(Uuid::new_v4()), None, add(&format!("E{i}"))));
+    }
+    calls.push(handle.execute(Some(retried), None, add("Once")));
+    calls.push(handle.execute(Some(retried), None, add("Once")));
+    calls.push(handle.execute(Some(Uuid::new_v4()), None, add("  ")));
+    // when they are all waiting for the actor,
+    let answers = futures::future::join_all(calls).await;
+
+    // then they went to disk in one transaction,
+    assert_eq!(store.commits() - before, 1, "one group commit");
+    // each stored command was acknowledged with the seq after its own event,
+    let seqs: Vec<u64> = answers[..98].iter().map(|a| *a.as_ref().unwrap()).collect();
+    assert_eq!(seqs, (2..=99).collect::<Vec<_>>());
+    // the retry got the original outcome without a second event,
+    assert_eq!(answers[98].as_ref().unwrap(), &100);
+    assert_eq!(answers[99].as_ref().unwrap(), &100);
+    // the blank one was refused alone,
+    assert_eq!(answers[100].as_ref().unwrap_err().code(), "empty_text");
+    // and the log is contiguous and holds what memory holds.
+    let log = store.load(id).await.unwrap();
+    assert_eq!(
+        log.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=100).collect::<Vec<_>>()
+    );
+    let (board, seq) = handle.state().await.unwrap();
+    assert_eq!(seq, 100);
+    assert_eq!(board, Board::replay(id, log.iter().map(|e| &e.event)));
+}
+
+#[tokio::test]
+async fn presence_shows_who_is_here_where_they_point_and_what_they_edit() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Presence").await;
+    let (mut alice, _) = Client::join_as(&server, board, "Alice").await;
+    let ServerMsg::Roster { you: alice_id, .. } = alice.recv_presence().await else {
+        panic!("a roster after the welcome")
+    };
+
+    // Bob arrives: he sees both, Alice sees him come.
+    let (mut bob, _) = Client::join_as(&server, board, "Bob").await;
+    let ServerMsg::Roster {
+        you: bob_id,
+        participants,
+    } = bob.recv_presence().await
+    else {
+        panic!("a roster")
+    };
+    let names: Vec<&str> = participants.iter().map(|p| p.name.as_str()).collect();
+    assert_eq!(names, ["Alice", "Bob"]);
+    assert_ne!(participants[0].colour, participants[1].colour);
+    let ServerMsg::Presence { participant } = alice.recv_presence().await else {
+        panic!("Bob's arrival")
+    };
+    assert_eq!((participant.id, participant.name.as_str()), (bob_id, "Bob"));
+
+    // Alice points and edits; Bob sees it (and Alice gets no echo of her own).
+    let sticky = StickyId(Uuid::new_v4());
+    alice
+        .presence(Some(Position::new(40, -7)), Some(sticky))
+        .await;
+    let ServerMsg::Presence { participant } = bob.recv_presence().await else {
+        panic!("Alice's pointer")
+    };
+    assert_eq!(participant.id, alice_id);
+    assert_eq!(participant.cursor, Some(Position::new(40, -7)));
+    assert_eq!(participant.editing, Some(sticky));
+
+    // Presence is never stored.
+    let events: serde_json::Value =
+        reqwest::get(format!("http://{}/api/boards/{board}/events", server.addr))
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+    assert_eq!(events.as_array().unwrap().len(), 1, "only BoardCreated");
+
+    // Alice leaves: Bob is told.
+    alice.close().await;
+    let ServerMsg::Left { participant_id } = bob.recv_presence().await else {
+        panic!("Alice's leaving")
+    };
+    assert_eq!(participant_id, alice_id);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
+    let db = TestDb::new();
+    let mut config = Config::for_database(db.url());
+    config.idle_board_secs = 0.2;
+    let server = RunningServer::start(config).await.unwrap();
+    let board = create_board(&server, "Idle").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    alice.command(add("Kept")).await;
+    let _event = alice.recv().await;
+    let _ack = alice.recv().await;
+
+    // While someone is connected the board stays open, however long it is quiet.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    assert_eq!(stats(&server).await["open_boards"], 1);
+    assert_eq!(stats(&server).await["connections"], 1);
+
+    alice.close().await;
+    let mut closed = false;
+    for _ in 0..50 {
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        let s = stats(&server).await;
+        if s["open_boards"] == 0 && s["connections"] == 0 {
+            closed = true;
+            break;
+        }
+    }
+    assert!(
+        closed,
+        "the idle board was not closed: {}",
+        stats(&server).await
+    );
+
+    // It left a snapshot, and comes back with everything.
+    let reader = EventStore::open_read_only(&db.url()).await.unwrap();
+    assert_eq!(reader.snapshot_count(board).await.unwrap(), 1);
+    let (_, welcome) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        board: state, seq, ..
+    } = welcome
+    else {
+        unreachable!()
+    };
+    assert_eq!(seq, 2);
+    assert_eq!(state.stickies.len(), 1);
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn commands_over_the_rate_are_refused_by_id_so_the_client_can_resend_them() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Rate").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    let mut sent = Vec::new();
+    for i in 0..260 {
+        sent.push(alice.command(add(&format!("E{i}"))).await);
+    }
+    let (mut acked, mut limited) = (Vec::new(), Vec::new());
+    while acked.len() + limited.len() < sent.len() {
+        match alice.recv().await {
+            ServerMsg::Ack { command_id, .. } => acked.push(command_id),
+            ServerMsg::Error {
+                code, command_id, ..
+            } => {
+                assert_eq!(code, "rate_limited");
+                limited.push(command_id.expect("the refused command's id"));
+            }
+            ServerMsg::Event { .. } => {}
+            other => panic!("{other:?}"),
+        }
+    }
+    assert!(!limited.is_empty() && acked.len() >= 200);
+    let mut all: Vec<Uuid> = acked.iter().chain(&limited).copied().collect();
+    all.sort();
+    sent.sort();
+    assert_eq!(all, sent, "every command answered once");
+    server.stop().await;
+}
+
+#[tokio::test]
+async fn with_synchronous_normal_a_restarted_server_has_every_acknowledged_change() {
+    let db = TestDb::new();
+    let mut config = Config::for_database(db.url());
+    config.synchronous = Synchronous::Normal;
+    let server = RunningServer::start(config.clone()).await.unwrap();
+    let board = create_board(&server, "Normal").await;
+    let (mut alice, _) = Client::join(&server, board).await;
+    alice.command(add("Stored")).await;
+    let _event = alice.recv().await;
+    assert!(matches!(alice.recv().await, ServerMsg::Ack { seq: 2, .. }));
+    server.stop().await;
+    let server = RunningServer::start(config).await.unwrap();
+    let (_, welcome) = Client::join(&server, board).await;
+    assert!(matches!(welcome, ServerMsg::Welcome { seq: 2, .. }));
+    server.stop().await;
+}
