@@ -55,7 +55,10 @@ pub struct Client {
 impl Client {
     /// Connects and returns the client with the welcome it got.
     pub async fn join(server: &RunningServer, board: BoardId) -> (Self, ServerMsg) {
-        let url = format!("ws://{}/ws/boards/{board}", server.addr);
+        Self::connect(format!("ws://{}/ws/boards/{board}", server.addr)).await
+    }
+
+    async fn connect(url: String) -> (Self, ServerMsg) {
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("ws connects");
@@ -148,14 +151,7 @@ impl Client {
 
     /// Connects with a display name.
     pub async fn join_as(server: &RunningServer, board: BoardId, name: &str) -> (Self, ServerMsg) {
-        let url = format!("ws://{}/ws/boards/{board}?name={name}", server.addr);
-        let (ws, _) = tokio_tungstenite::connect_async(url)
-            .await
-            .expect("ws connects");
-        let mut client = Self { ws };
-        let welcome = client.recv().await;
-        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
-        (client, welcome)
+        Self::connect(format!("ws://{}/ws/boards/{board}?name={name}", server.addr)).await
     }
 
     pub async fn close(mut self) {
