@@ -1,12 +1,18 @@
-//! The browser end of the board protocol (`stormwall_core::protocol`). It keeps the board as the
-//! server confirmed it, applies each event with the core's own `apply`, and reconnects with
-//! backoff when the socket drops; on reconnect the server's welcome replaces the local board.
+//! The browser end of the board protocol (`stormwall_core::protocol`).
+//!
+//! Optimistic: a command is checked and applied at once with the core's own `execute` and
+//! `apply` (the exact code the server runs), shown, and kept pending until the server answers.
+//! The board on screen is always the confirmed board (as of `seq`) with the pending commands
+//! re-executed on top, so a server event from someone else slides in underneath them; a
+//! refused command simply drops out, with its reason shown. Offline, commands queue up; on
+//! reconnect (backoff with jitter, resuming from `seq`) the queue is sent again with the same
+//! command ids, which the server never executes twice.
 
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::time::Duration;
 use stormwall_core::protocol::{ClientMsg, Participant, ServerMsg};
-use stormwall_core::{undo, Board, BoardId, Command, Event, Position, StickyId};
+use stormwall_core::{execute, undo, Board, BoardId, Command, Event, Position, StickyId};
 use uuid::Uuid;
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -24,14 +30,6 @@ impl ConnStatus {
             ConnStatus::Reconnecting => "reconnecting",
         }
     }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ConnStatus::Connecting => "Connecting…",
-            ConnStatus::Live => "Live",
-            ConnStatus::Reconnecting => "Offline · reconnecting…",
-        }
-    }
 }
 
 thread_local! {
@@ -44,6 +42,29 @@ thread_local! {
 
 static NEXT_INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
 
+/// Commands sent and not yet answered, at most: the rest wait their turn, so a long offline
+/// queue is not thrown at the server (and its rate limit) all at once.
+const WINDOW: usize = 32;
+
+/// The client's own pace, a little under the server's limit (burst 200, 50 a second).
+const CLIENT_BURST: f64 = 150.0;
+const CLIENT_RATE: f64 = 40.0;
+
+/// Milliseconds since some fixed point (the page's clock in the browser).
+fn js_now() -> f64 {
+    #[cfg(feature = "hydrate")]
+    {
+        js_sys::Date::now()
+    }
+    #[cfg(not(feature = "hydrate"))]
+    {
+        0.0
+    }
+}
+
+/// Pointer updates go out at most this often.
+const PRESENCE_EVERY: Duration = Duration::from_millis(50);
+
 /// Why a command was sent: its inverse goes to the undo or the redo stack.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 enum Purpose {
@@ -52,9 +73,16 @@ enum Purpose {
     Redo,
 }
 
-/// A command of this user's in flight: the board before its first event, and its events.
-struct InFlight {
+/// A command of this user's that the server has not answered yet.
+struct Pending {
+    command_id: Uuid,
+    command: Command,
     purpose: Purpose,
+    /// Sent on the current connection (and not refused for the rate).
+    sent: bool,
+    /// The confirmed board before this command's first event, and its events as the server
+    /// stored them (for undo). Once an event has arrived, the command is in the confirmed
+    /// board and is no longer re-applied on top.
     before: Option<Board>,
     events: Vec<Event>,
 }
@@ -63,15 +91,17 @@ struct InFlight {
 #[derive(Clone, Copy)]
 pub struct BoardClient {
     pub board_id: BoardId,
-    /// The board as of `seq`; `None` until the server's welcome arrives.
+    /// What the screen shows: the confirmed board with this user's pending commands applied;
+    /// `None` until the server's welcome arrives.
     pub board: RwSignal<Option<Board>>,
+    /// The board as the server stored it, as of `seq`.
+    confirmed: StoredValue<Option<Board>>,
     pub seq: RwSignal<u64>,
     pub status: RwSignal<ConnStatus>,
+    /// Commands not yet confirmed by the server (queued offline, or in flight).
+    pub unsaved: RwSignal<usize>,
     /// The last refusal or problem, shown to the user until it fades.
     pub notice: RwSignal<Option<String>>,
-    /// Drops sent but not yet answered: the sticky stays where it was dropped instead of
-    /// jumping back to its old place until the server confirms or refuses the move.
-    pub moving: RwSignal<HashMap<StickyId, (Uuid, Position)>>,
     /// A sticky this user just placed: its editor opens as soon as it arrives.
     pub edit_on_arrival: RwSignal<Option<StickyId>>,
     /// This user's display name, sent when connecting and stored with their events.
@@ -82,7 +112,13 @@ pub struct BoardClient {
     /// This connection's participant id, and everyone on the board (this user included).
     pub me: RwSignal<Option<Uuid>>,
     pub people: RwSignal<Vec<Participant>>,
-    in_flight: StoredValue<HashMap<Uuid, InFlight>>,
+    pending: StoredValue<Vec<Pending>>,
+    /// The send pacing bucket: tokens, and when it was last filled (ms).
+    tokens: StoredValue<(f64, f64)>,
+    pump_due: StoredValue<bool>,
+    /// The presence last asked for, and whether a send is already scheduled.
+    presence: StoredValue<(Option<Position>, Option<StickyId>)>,
+    presence_due: StoredValue<bool>,
     /// Key of this client's socket in `SOCKETS`.
     instance: u64,
     closed: StoredValue<bool>,
@@ -95,17 +131,22 @@ impl BoardClient {
         Self {
             board_id,
             board: RwSignal::new(None),
+            confirmed: StoredValue::new(None),
             seq: RwSignal::new(0),
             status: RwSignal::new(ConnStatus::Connecting),
+            unsaved: RwSignal::new(0),
             notice: RwSignal::new(None),
-            moving: RwSignal::new(HashMap::new()),
             edit_on_arrival: RwSignal::new(None),
             name: RwSignal::new(String::new()),
             undo_stack: RwSignal::new(Vec::new()),
             redo_stack: RwSignal::new(Vec::new()),
             me: RwSignal::new(None),
             people: RwSignal::new(Vec::new()),
-            in_flight: StoredValue::new(HashMap::new()),
+            pending: StoredValue::new(Vec::new()),
+            tokens: StoredValue::new((CLIENT_BURST, js_now())),
+            pump_due: StoredValue::new(false),
+            presence: StoredValue::new((None, None)),
+            presence_due: StoredValue::new(false),
             instance: NEXT_INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
             closed: StoredValue::new(false),
             attempts: StoredValue::new(0),
@@ -113,8 +154,21 @@ impl BoardClient {
         }
     }
 
-    /// Sends a command; returns its id. When the socket is down the command is not sent and
-    /// the user is told so.
+    /// What the status pill says.
+    pub fn status_label(&self) -> String {
+        let unsaved = self.unsaved.get();
+        match (self.status.get(), unsaved) {
+            (ConnStatus::Connecting, _) => "Connecting…".into(),
+            (ConnStatus::Live, 0) => "Live · saved".into(),
+            (ConnStatus::Live, _) => "Live · saving…".into(),
+            (ConnStatus::Reconnecting, 0) => "Offline · reconnecting…".into(),
+            (ConnStatus::Reconnecting, 1) => "Offline · 1 change waiting".into(),
+            (ConnStatus::Reconnecting, n) => format!("Offline · {n} changes waiting"),
+        }
+    }
+
+    /// Applies a command at once and sends it (or queues it while offline); returns its id.
+    /// A command the core refuses on the board as shown is not sent: the reason is shown.
     pub fn send(&self, command: Command) -> Option<Uuid> {
         self.send_as(command, Purpose::Do)
     }
@@ -140,52 +194,142 @@ impl BoardClient {
     }
 
     fn send_as(&self, command: Command, purpose: Purpose) -> Option<Uuid> {
-        let command_id = random_uuid();
-        let text = serde_json::to_string(&ClientMsg::Command {
-            command_id,
-            command,
-        })
-        .expect("commands always serialise");
-        let sent = self.with_socket(|ws| match ws {
-            Some(ws) if ws.ready_state() == web_sys::WebSocket::OPEN => {
-                ws.send_with_str(&text).is_ok()
-            }
-            _ => false,
+        let checked = self.board.with_untracked(|b| {
+            b.as_ref()
+                .map(|b| execute(b, command.clone()).map_err(|e| e.to_string()))
         });
-        if sent {
-            self.in_flight.update_value(|m| {
-                m.insert(
-                    command_id,
-                    InFlight {
-                        purpose,
-                        before: None,
-                        events: Vec::new(),
-                    },
-                );
-            });
-            Some(command_id)
-        } else {
-            self.show_notice(
-                "You are offline: that change was not saved. Try again once the board says Live."
-                    .into(),
+        let events = match checked {
+            None => {
+                self.show_notice("The board is still loading; try again in a moment.".into());
+                return None;
+            }
+            Some(Err(reason)) => {
+                self.show_notice(reason);
+                return None;
+            }
+            Some(Ok(events)) if events.is_empty() => return None, // changes nothing
+            Some(Ok(events)) => events,
+        };
+        self.board.update(|b| {
+            if let Some(b) = b {
+                for e in &events {
+                    b.apply_mut(e);
+                }
+            }
+        });
+        let command_id = random_uuid();
+        self.pending.update_value(|p| {
+            p.push(Pending {
+                command_id,
+                command,
+                purpose,
+                sent: false,
+                before: None,
+                events: Vec::new(),
+            })
+        });
+        self.count_unsaved();
+        self.pump();
+        Some(command_id)
+    }
+
+    /// Sends queued commands while the connection is live and the window has room.
+    fn pump(&self) {
+        if self.status.get_untracked() != ConnStatus::Live {
+            return;
+        }
+        let mut out = Vec::new();
+        self.pending.update_value(|pending| {
+            let in_flight = pending.iter().filter(|p| p.sent).count();
+            let room = WINDOW.saturating_sub(in_flight).min(self.take_tokens());
+            for p in pending.iter_mut().filter(|p| !p.sent).take(room) {
+                let msg = ClientMsg::Command {
+                    command_id: p.command_id,
+                    command: p.command.clone(),
+                };
+                out.push(serde_json::to_string(&msg).expect("commands always serialise"));
+                p.sent = true;
+                self.spend_token();
+            }
+        });
+        let delivered = self.with_socket(|ws| match ws {
+            Some(ws) if ws.ready_state() == web_sys::WebSocket::OPEN => {
+                out.iter().all(|text| ws.send_with_str(text).is_ok())
+            }
+            _ => out.is_empty(),
+        });
+        if !delivered {
+            // The socket is going away; everything is sent again on the next connection.
+            self.unsend_all();
+        }
+        let waiting = self.pending.with_value(|p| p.iter().any(|p| !p.sent));
+        if waiting && !self.pump_due.get_value() {
+            // Out of tokens (or window): try again shortly.
+            self.pump_due.set_value(true);
+            let me = *self;
+            set_timeout(
+                move || {
+                    if me.pump_due.try_set_value(false).is_none() {
+                        me.pump();
+                    }
+                },
+                Duration::from_millis(250),
             );
-            None
         }
     }
 
-    /// A command of this user's was stored: its inverse goes on the undo (or redo) stack.
-    fn settled(&self, command_id: Uuid) {
-        let Some(flight) = self
-            .in_flight
-            .try_update_value(|m| m.remove(&command_id))
-            .flatten()
-        else {
+    /// Stays under the server's rate limit (a burst of 200, 50 a second) so that a long
+    /// offline queue goes out in order instead of being refused half way: how many commands
+    /// may go now.
+    fn take_tokens(&self) -> usize {
+        let now = js_now();
+        let (tokens, at) = self.tokens.get_value();
+        let tokens = (tokens + (now - at) / 1000.0 * CLIENT_RATE).min(CLIENT_BURST);
+        self.tokens.set_value((tokens, now));
+        tokens as usize
+    }
+
+    fn spend_token(&self) {
+        self.tokens.update_value(|(tokens, _)| *tokens -= 1.0);
+    }
+
+    fn unsend_all(&self) {
+        self.pending
+            .update_value(|p| p.iter_mut().for_each(|p| p.sent = false));
+    }
+
+    fn count_unsaved(&self) {
+        let n = self.pending.with_value(|p| p.len());
+        if self.unsaved.get_untracked() != n {
+            self.unsaved.set(n);
+        }
+    }
+
+    /// The board on screen again: the confirmed board, then every pending command that the
+    /// server has not applied yet, re-executed on top (one that no longer applies is skipped;
+    /// the server will refuse it and say why).
+    fn rebuild(&self) {
+        let Some(mut view) = self.confirmed.get_value() else {
             return;
         };
+        self.pending.with_value(|pending| {
+            for p in pending.iter().filter(|p| p.events.is_empty()) {
+                if let Ok(events) = execute(&view, p.command.clone()) {
+                    for e in &events {
+                        view.apply_mut(e);
+                    }
+                }
+            }
+        });
+        self.board.set(Some(view));
+    }
+
+    /// A command of this user's was stored: its inverse goes on the undo (or redo) stack.
+    fn settled(&self, flight: Pending) {
         let Some(before) = flight.before else {
             return; // it changed nothing
         };
-        let inverse = self.board.with_untracked(|after| {
+        let inverse = self.confirmed.with_value(|after| {
             after
                 .as_ref()
                 .and_then(|a| undo::undo(&before, a, &flight.events))
@@ -201,7 +345,7 @@ impl BoardClient {
         }
     }
 
-    /// Moves one or several stickies; they stay where they were dropped until answered.
+    /// Moves one or several stickies.
     pub fn move_stickies(&self, moves: Vec<(StickyId, Position)>) {
         let command = match moves.as_slice() {
             [] => return,
@@ -213,13 +357,7 @@ impl BoardClient {
                     .collect(),
             },
         };
-        if let Some(command_id) = self.send(command) {
-            self.moving.update(|m| {
-                for (id, pos) in moves {
-                    m.insert(id, (command_id, pos));
-                }
-            });
-        }
+        self.send(command);
     }
 
     pub fn show_notice(&self, message: String) {
@@ -237,24 +375,56 @@ impl BoardClient {
         );
     }
 
+    /// Shares where this user points and what they edit, at most every 50 ms (the latest
+    /// state always goes out).
+    pub fn share_presence(&self, cursor: Option<Position>, editing: Option<StickyId>) {
+        if self.presence.get_value() == (cursor, editing) {
+            return;
+        }
+        self.presence.set_value((cursor, editing));
+        if self.presence_due.get_value() {
+            return;
+        }
+        self.presence_due.set_value(true);
+        let me = *self;
+        set_timeout(
+            move || {
+                if me.presence_due.try_set_value(false).is_some() {
+                    return; // the page is gone
+                }
+                me.send_presence();
+            },
+            PRESENCE_EVERY,
+        );
+    }
+
+    /// Where this user's pointer was last shared.
+    pub fn presence_cursor(&self) -> Option<Position> {
+        self.presence.with_value(|(cursor, _)| *cursor)
+    }
+
+    fn send_presence(&self) {
+        let (cursor, editing) = self.presence.get_value();
+        let text = serde_json::to_string(&ClientMsg::Presence { cursor, editing })
+            .expect("presence always serialises");
+        self.with_socket(|ws| {
+            if let Some(ws) = ws.filter(|ws| ws.ready_state() == web_sys::WebSocket::OPEN) {
+                let _ = ws.send_with_str(&text);
+            }
+        });
+    }
+
     /// Folds one server message into the local state.
     pub fn handle(&self, msg: ServerMsg) {
         match msg {
             ServerMsg::Welcome { board, seq, .. } => {
-                self.board.set(Some(board));
+                self.confirmed.set_value(Some(board));
                 self.seq.set(seq);
-                self.moving.update(|m| m.clear());
-                self.in_flight.update_value(|m| m.clear());
-                self.attempts.set_value(0);
-                self.status.set(ConnStatus::Live);
+                self.connected();
             }
             ServerMsg::Resume { .. } => {
-                // The board as of our seq stays; the missed events follow. Answers to what was
-                // in flight when the connection dropped will not come.
-                self.moving.update(|m| m.clear());
-                self.in_flight.update_value(|m| m.clear());
-                self.attempts.set_value(0);
-                self.status.set(ConnStatus::Live);
+                // The board as of our seq stays; the missed events follow.
+                self.connected();
             }
             ServerMsg::Event {
                 seq,
@@ -270,24 +440,33 @@ impl BoardClient {
                     self.reconnect_now();
                     return;
                 }
-                if let Some(command_id) = command_id {
-                    self.track(command_id, &event);
-                }
-                self.board.update(|b| {
+                let mine = command_id.is_some_and(|c| self.track(c, &event));
+                let nothing_pending = self.pending.with_value(|p| p.is_empty());
+                self.confirmed.update_value(|b| {
                     if let Some(b) = b {
                         b.apply_mut(&event);
                     }
                 });
                 self.seq.set(seq);
-                if let Event::StickyDeleted { id } = event {
-                    self.moving.update(|m| {
-                        m.remove(&id);
+                if nothing_pending && !mine {
+                    // The common case: the screen is the confirmed board; apply in place.
+                    self.board.update(|b| {
+                        if let Some(b) = b {
+                            b.apply_mut(&event);
+                        }
                     });
+                } else {
+                    self.rebuild();
                 }
             }
             ServerMsg::Roster { you, participants } => {
                 self.me.set(Some(you));
                 self.people.set(participants);
+                // Tell the others where this user is, now that they can see them.
+                let (cursor, editing) = self.presence.get_value();
+                if cursor.is_some() || editing.is_some() {
+                    self.send_presence();
+                }
             }
             ServerMsg::Presence { participant } => self.people.update(|people| {
                 match people.iter_mut().find(|p| p.id == participant.id) {
@@ -299,46 +478,84 @@ impl BoardClient {
                 .people
                 .update(|people| people.retain(|p| p.id != participant_id)),
             ServerMsg::Ack { command_id, .. } => {
-                self.settle(command_id);
-                self.settled(command_id);
+                if let Some(done) = self.take_pending(command_id) {
+                    if done.events.is_empty() {
+                        // It turned out to change nothing: its optimistic effect goes.
+                        self.rebuild();
+                    }
+                    self.settled(done);
+                }
+                self.pump();
             }
             ServerMsg::Error {
+                code,
                 message,
                 command_id,
-                ..
             } => {
-                if let Some(command_id) = command_id {
-                    self.settle(command_id);
-                    self.in_flight.update_value(|m| {
-                        m.remove(&command_id);
+                let Some(command_id) = command_id else {
+                    self.show_notice(message);
+                    return;
+                };
+                if matches!(code.as_str(), "rate_limited" | "board_closed") {
+                    // Not refused on its merits: send it again shortly.
+                    self.pending.update_value(|p| {
+                        if let Some(p) = p.iter_mut().find(|p| p.command_id == command_id) {
+                            p.sent = false;
+                        }
                     });
+                    let me = *self;
+                    set_timeout(move || me.pump(), Duration::from_secs(1));
+                    return;
                 }
-                self.show_notice(message);
+                if self.take_pending(command_id).is_some() {
+                    self.rebuild();
+                    self.show_notice(format!("Your change was undone: {message}"));
+                } else {
+                    self.show_notice(message);
+                }
+                self.pump();
             }
         }
     }
 
-    /// Remembers the board before this user's command's first event, and its events.
-    fn track(&self, command_id: Uuid, event: &Event) {
-        let board = self.board;
-        self.in_flight.update_value(|m| {
-            if let Some(flight) = m.get_mut(&command_id) {
-                if flight.before.is_none() {
-                    flight.before = board.get_untracked();
-                }
-                flight.events.push(event.clone());
-            }
-        });
+    /// A (re)connection is up: the screen is rebuilt on the server's board and whatever is
+    /// pending goes out again, under the same command ids.
+    fn connected(&self) {
+        self.attempts.set_value(0);
+        self.unsend_all();
+        self.rebuild();
+        self.status.set(ConnStatus::Live);
+        self.pump();
     }
 
-    fn settle(&self, command_id: Uuid) {
-        if self
-            .moving
-            .with_untracked(|m| m.values().any(|(c, _)| *c == command_id))
-        {
-            self.moving
-                .update(|m| m.retain(|_, (c, _)| *c != command_id));
-        }
+    fn take_pending(&self, command_id: Uuid) -> Option<Pending> {
+        let taken = self
+            .pending
+            .try_update_value(|pending| {
+                let i = pending.iter().position(|p| p.command_id == command_id)?;
+                Some(pending.remove(i))
+            })
+            .flatten();
+        self.count_unsaved();
+        taken
+    }
+
+    /// Remembers the confirmed board before this user's command's first event, and its
+    /// events; true when the event answers one of this user's pending commands.
+    fn track(&self, command_id: Uuid, event: &Event) -> bool {
+        let confirmed = self.confirmed;
+        self.pending
+            .try_update_value(|pending| {
+                let Some(p) = pending.iter_mut().find(|p| p.command_id == command_id) else {
+                    return false;
+                };
+                if p.events.is_empty() {
+                    p.before = confirmed.get_value();
+                }
+                p.events.push(event.clone());
+                true
+            })
+            .unwrap_or(false)
     }
 
     fn with_socket<R>(&self, f: impl FnOnce(Option<&web_sys::WebSocket>) -> R) -> R {

@@ -180,7 +180,6 @@ impl WallUi {
                         .map(|(_, o)| Position::new(o.x + d.delta.0, o.y + d.delta.1))
                 })
             })
-            .or_else(|| self.client.moving.with(|m| m.get(&id).map(|(_, p)| *p)))
             .unwrap_or(pos);
         let size = self
             .resize
@@ -201,9 +200,12 @@ impl WallUi {
             pos,
             size: None,
         };
+        // Set first: the sticky is applied (and may be drawn) before `send` returns.
+        self.client.edit_on_arrival.set(Some(id));
         if self.client.send(command).is_some() {
-            self.client.edit_on_arrival.set(Some(id));
             self.select_only(Some(id));
+        } else {
+            self.client.edit_on_arrival.set(None);
         }
     }
 
@@ -215,9 +217,11 @@ impl WallUi {
             name: "Bounded context".into(),
             rect: Rect::new(pos.x, pos.y, NEW_FRAME.w, NEW_FRAME.h),
         };
+        self.frame_edit_on_arrival.set(Some(id));
         if self.client.send(command).is_some() {
-            self.frame_edit_on_arrival.set(Some(id));
             self.tool.set(Tool::Select);
+        } else {
+            self.frame_edit_on_arrival.set(None);
         }
     }
 
@@ -310,6 +314,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         }
     });
     on_cleanup(move || client.close());
+    // The others see which sticky this user is editing.
+    Effect::new(move |_| {
+        let editing = ui.editing.get();
+        let cursor = client.presence_cursor();
+        client.share_presence(cursor, editing);
+    });
 
     let ids = Memo::new(move |_| {
         ui.with_board(|b| {
@@ -327,6 +337,10 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     // Dragging follows the pointer anywhere on the page, not only over what is dragged.
     let move_handle = window_event_listener(ev::pointermove, move |e| {
         let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
+        ui.client.share_presence(
+            ui.board_pos(e.client_x(), e.client_y()),
+            ui.editing.get_untracked(),
+        );
         if let Some(mut d) = ui.drag.get_untracked() {
             let (dx, dy) = (x - d.start.0, y - d.start.1);
             if !d.moved && dx.abs() + dy.abs() < DRAG_THRESHOLD {
@@ -411,12 +425,18 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         let at = ui.board_pos(e.client_x(), e.client_y());
         match (ui.tool.get_untracked(), at) {
             (Tool::Place(kind), Some(at)) => {
+                // The sticky (and its focused editor) appears under the pointer at once: the
+                // rest of this click must not move the focus away from it.
+                e.prevent_default();
                 ui.place(kind, at);
                 if !e.shift_key() {
                     ui.tool.set(Tool::Select);
                 }
             }
-            (Tool::Frame, Some(at)) => ui.place_frame(at),
+            (Tool::Frame, Some(at)) => {
+                e.prevent_default();
+                ui.place_frame(at)
+            }
             (Tool::Connect, _) => ui.connect_from.set(None),
             _ => ui.clear_selection(),
         }
@@ -478,6 +498,7 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                     <For each=move || ids.get() key=|id| *id let:id>
                         <sticky::StickyView id />
                     </For>
+                    <Cursors />
                     <Show when=move || client.board.with(|b| b.is_none())>
                         <p class="wall-empty">"Loading the wall…"</p>
                     </Show>
@@ -661,16 +682,89 @@ fn TopBar(title: String, count: impl Fn() -> usize + Send + Sync + 'static) -> i
                     }
                 }
             />
+            <People />
             <span
                 class="status"
                 data-status=move || client.status.get().as_str()
+                data-unsaved=move || client.unsaved.get()
                 role="status"
                 aria-live="polite"
             >
                 <span class="dot"></span>
-                {move || client.status.get().label()}
+                {move || client.status_label()}
             </span>
         </header>
+    }
+}
+
+/// Everyone on the board: a coloured chip per person, this user marked "(you)".
+#[component]
+fn People() -> impl IntoView {
+    let client = expect_context::<WallUi>().client;
+    view! {
+        <ul class="people" aria-label="People on this board">
+            <For
+                each=move || client.people.get()
+                key=|p| (p.id, p.name.clone(), p.colour.clone())
+                let:person
+            >
+                <li
+                    class="person"
+                    class:me=move || client.me.get() == Some(person.id)
+                    style:--person-colour=person.colour.clone()
+                    title=person.name.clone()
+                >
+                    {initials(&person.name)}
+                    <span class="person-name">
+                        {person.name.clone()}
+                        {move || if client.me.get() == Some(person.id) { " (you)" } else { "" }}
+                    </span>
+                </li>
+            </For>
+        </ul>
+    }
+}
+
+fn initials(name: &str) -> String {
+    name.split_whitespace()
+        .filter_map(|w| w.chars().next())
+        .take(2)
+        .flat_map(char::to_uppercase)
+        .collect()
+}
+
+/// The other people's pointers on the wall, with their names.
+#[component]
+fn Cursors() -> impl IntoView {
+    let ui = expect_context::<WallUi>();
+    let others = move || {
+        let me = ui.client.me.get();
+        ui.client.people.with(|people| {
+            people
+                .iter()
+                .filter(|p| Some(p.id) != me)
+                .filter_map(|p| {
+                    p.cursor
+                        .map(|c| (p.id, p.name.clone(), p.colour.clone(), c))
+                })
+                .collect::<Vec<_>>()
+        })
+    };
+    view! {
+        <For each=others key=|c| c.clone() let:c>
+            <div
+                class="cursor"
+                data-name=c.1.clone()
+                style:left=move || format!("{}px", c.3.x - ui.origin.get().0)
+                style:top=move || format!("{}px", c.3.y - ui.origin.get().1)
+                style:--person-colour=c.2.clone()
+            >
+                <svg class="cursor-arrow" viewBox="0 0 16 16" aria-hidden="true">
+                    <path d="M1 1 L6 15 L8.5 9 L15 7 Z" />
+                </svg>
+                <span class="cursor-name">{c.1.clone()}</span>
+            </div>
+        </For>
     }
 }
 

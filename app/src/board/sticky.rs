@@ -38,6 +38,16 @@ pub(super) fn StickyView(id: StickyId) -> impl IntoView {
     };
     let text = move || sticky.with(|s| s.as_ref().map(|s| s.text.clone()).unwrap_or_default());
     let is_editing = move || ui.editing.get() == Some(id);
+    // Someone else with this sticky's editor open: their colour and name on it.
+    let edited_by = move || {
+        let me = client.me.get();
+        client.people.with(|people| {
+            people
+                .iter()
+                .find(|p| p.editing == Some(id) && Some(p.id) != me)
+                .map(|p| (p.name.clone(), p.colour.clone()))
+        })
+    };
     let is_selected = move || ui.selected.with(|s| s.contains(&id));
     let described = move || sticky.with(|s| s.as_ref().is_some_and(|s| !s.description.is_empty()));
     let field_count = move || sticky.with(|s| s.as_ref().map_or(0, |s| s.fields.len()));
@@ -118,6 +128,8 @@ pub(super) fn StickyView(id: StickyId) -> impl IntoView {
                 )
             }
             class:selected=is_selected
+            class:edited-by-other=move || edited_by().is_some()
+            style:--editor-colour=move || edited_by().map(|(_, c)| c).unwrap_or_default()
             class:connect-from=move || ui.connect_from.get() == Some(id)
             class:dragging=move || ui.drag.with(|d| d.as_ref().is_some_and(|d| d.moved && d.origins.iter().any(|(i, _)| *i == id)))
             data-id=id.to_string()
@@ -138,6 +150,11 @@ pub(super) fn StickyView(id: StickyId) -> impl IntoView {
                 }
             }
         >
+            <Show when=move || edited_by().is_some()>
+                <span class="sticky-editor-tag">
+                    {move || edited_by().map(|(name, _)| format!("{name} is editing")).unwrap_or_default()}
+                </span>
+            </Show>
             <span class="sticky-kind">
                 {move || kind().label()}
                 <Show when=described>

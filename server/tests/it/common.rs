@@ -151,7 +151,11 @@ impl Client {
 
     /// Connects with a display name.
     pub async fn join_as(server: &RunningServer, board: BoardId, name: &str) -> (Self, ServerMsg) {
-        Self::connect(format!("ws://{}/ws/boards/{board}?name={name}", server.addr)).await
+        Self::connect(format!(
+            "ws://{}/ws/boards/{board}?name={name}",
+            server.addr
+        ))
+        .await
     }
 
     pub async fn close(mut self) {
