@@ -229,3 +229,59 @@ async fn with_synchronous_normal_a_restarted_server_has_every_acknowledged_chang
     assert!(matches!(welcome, ServerMsg::Welcome { seq: 2, .. }));
     server.stop().await;
 }
+
+#[tokio::test]
+async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = create_board(&server, "Queue").await;
+
+    // Given a client that sends five commands and loses its connection before any answer,
+    let (mut alice, _) = Client::join(&server, board).await;
+    let queue: Vec<(Uuid, Command)> = (0..5)
+        .map(|i| (Uuid::new_v4(), add(&format!("Queued {i}"))))
+        .collect();
+    for (id, command) in &queue {
+        let msg = stormwall_core::protocol::ClientMsg::Command {
+            command_id: *id,
+            command: command.clone(),
+        };
+        alice.send_raw(serde_json::to_string(&msg).unwrap()).await;
+    }
+    alice.close().await;
+
+    // when it resumes from the seq it had and sends its whole queue again, same ids,
+    let url = format!("ws://{}/ws/boards/{board}?since=1", server.addr);
+    let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
+    let mut alice = Client::from_stream(ws);
+    assert!(matches!(
+        alice.recv().await,
+        ServerMsg::Resume { since: 1, .. }
+    ));
+    for (id, command) in &queue {
+        let msg = stormwall_core::protocol::ClientMsg::Command {
+            command_id: *id,
+            command: command.clone(),
+        };
+        alice.send_raw(serde_json::to_string(&msg).unwrap()).await;
+    }
+    let mut acked = Vec::new();
+    while acked.len() < queue.len() {
+        if let ServerMsg::Ack { command_id, .. } = alice.recv().await {
+            acked.push(command_id);
+        }
+    }
+
+    // then every command is acknowledged and stored once, whatever reached the server first.
+    assert_eq!(acked, queue.iter().map(|(id, _)| *id).collect::<Vec<_>>());
+    let (_, welcome) = Client::join(&server, board).await;
+    let ServerMsg::Welcome {
+        board: state, seq, ..
+    } = welcome
+    else {
+        unreachable!()
+    };
+    assert_eq!(seq, 6);
+    assert_eq!(state.stickies.len(), 5);
+    server.stop().await;
+}
