@@ -48,6 +48,7 @@ test('a browser that goes offline keeps editing, and both browsers converge when
   await openBoard(bob, url);
   await placeSticky(alice, 'domain_event', 300, 420, 'Ticket Reserved');
   await expect(sticky(bob, 'Ticket Reserved')).toBeVisible();
+  await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '0');
 
   await net.goOffline();
   await expect(alice.locator('.status')).toHaveAttribute('data-status', 'reconnecting');
@@ -92,6 +93,7 @@ test('a change the server refuses is rolled back with its reason', async ({ brow
   await openBoard(bob, url);
   await placeSticky(alice, 'hotspot', 300, 420, 'Who pays refunds?');
   await expect(sticky(bob, 'Who pays refunds?')).toBeVisible();
+  await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '0');
 
   // Alice, offline, edits the hotspot; Bob deletes it meanwhile.
   await net.goOffline();

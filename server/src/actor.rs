@@ -179,6 +179,18 @@ impl BoardHandle {
         author: Option<String>,
         command: Command,
     ) -> Result<u64, BoardError> {
+        self.submit(command_id, author, command).await?.await
+    }
+
+    /// Queues a command (waiting only for room in the mailbox, so commands keep their order)
+    /// and returns the answer to come, so a session can go on forwarding events and reading
+    /// commands while this one is being committed.
+    pub async fn submit(
+        &self,
+        command_id: Option<Uuid>,
+        author: Option<String>,
+        command: Command,
+    ) -> Result<impl std::future::Future<Output = Result<u64, BoardError>>, BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Execute(Execute {
@@ -189,7 +201,7 @@ impl BoardHandle {
             }))
             .await
             .map_err(|_| BoardError::Closed)?;
-        rx.await.map_err(|_| BoardError::Closed)?
+        Ok(async move { rx.await.map_err(|_| BoardError::Closed)? })
     }
 
     /// Shares a participant's pointer and editing state with the others. Dropped, not

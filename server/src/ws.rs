@@ -6,6 +6,7 @@ use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
 use axum::extract::{Path, Query, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
+use futures::stream::{FuturesOrdered, StreamExt};
 use std::collections::HashMap;
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
 use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
@@ -133,6 +134,10 @@ async fn roster(socket: &mut WebSocket, joined: &Joined, me: Uuid) -> Result<(),
     send(socket, &msg).await
 }
 
+/// Commands of one connection being committed at once, at most; beyond that the session stops
+/// reading from the socket until answers come (back-pressure on that client alone).
+const IN_FLIGHT: usize = 64;
+
 /// Presence updates closer together than this are dropped: pointers need no more than ~40
 /// frames a second, and the next update supersedes a dropped one anyway.
 const PRESENCE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
@@ -244,9 +249,12 @@ async fn run(
     roster(socket, &joined, me).await?;
     let mut limit = RateLimit::new(registry.settings().rate_limit);
     let mut last_presence: Option<std::time::Instant> = None;
+    // Answers to come, in the order the commands were sent: reading and forwarding go on
+    // while earlier commands are being committed (up to `IN_FLIGHT` of them).
+    let mut answers = FuturesOrdered::new();
     loop {
         tokio::select! {
-            incoming = socket.recv() => {
+            incoming = socket.recv(), if answers.len() < IN_FLIGHT => {
                 let text = match incoming {
                     None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
                     Some(Ok(Message::Text(text))) => text,
@@ -291,27 +299,33 @@ async fn run(
                         continue;
                     }
                 };
-                match handle.execute(Some(command_id), author.clone(), command).await {
-                    Ok(seq) => {
-                        // Forward this command's own events before acknowledging it, so the
-                        // client sees the outcome before the "done".
-                        while sent_seq < seq {
-                            match joined.events.try_recv() {
-                                Ok(out) if out.seq > sent_seq => {
-                                    socket.send(Message::Text(out.json.clone().into())).await?;
-                                    sent_seq = out.seq;
-                                }
-                                Ok(_) => {}
-                                Err(_) => break,
-                            }
-                        }
-                        send(socket, &ServerMsg::Ack { command_id, seq }).await?;
-                    }
+                match handle.submit(Some(command_id), author.clone(), command).await {
+                    Ok(answer) => answers.push_back(async move { (command_id, answer.await) }),
                     Err(e) => {
                         send(socket, &ServerMsg::error(e.code(), e.to_string(), Some(command_id))).await?;
                     }
                 }
             }
+            Some((command_id, answer)) = answers.next(), if !answers.is_empty() => match answer {
+                Ok(seq) => {
+                    // Forward this command's own events before acknowledging it, so the
+                    // client sees the outcome before the "done".
+                    while sent_seq < seq {
+                        match joined.events.try_recv() {
+                            Ok(out) if out.seq > sent_seq => {
+                                socket.send(Message::Text(out.json.clone().into())).await?;
+                                sent_seq = out.seq;
+                            }
+                            Ok(_) => {}
+                            Err(_) => break,
+                        }
+                    }
+                    send(socket, &ServerMsg::Ack { command_id, seq }).await?;
+                }
+                Err(e) => {
+                    send(socket, &ServerMsg::error(e.code(), e.to_string(), Some(command_id))).await?;
+                }
+            },
             out = joined.events.recv() => match out {
                 Ok(out) => {
                     if out.seq > sent_seq {

@@ -1,0 +1,631 @@
+//! `stormwall-load`: puts N WebSocket clients on M boards of a real Stormwall server (which it
+//! starts itself, on a fresh database) and measures what users feel: the time from a command
+//! being sent to its event reaching every other client on the board. With `--crash-cycles` it
+//! also kills the server with SIGKILL during the load, restarts it, lets the clients reconnect
+//! and resend what was not acknowledged, and then checks the log: every acknowledged command
+//! exactly once, sequence numbers contiguous. `--memory` measures the server's resident memory
+//! per idle client and per open board instead.
+
+use clap::Parser;
+use futures::{SinkExt, StreamExt};
+use std::collections::{HashMap, HashSet};
+use std::path::PathBuf;
+use std::process::Stdio;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::{Duration, Instant};
+use stormwall::store::EventStore;
+use stormwall_core::protocol::{ClientMsg, ServerMsg};
+use stormwall_core::{BoardId, Command, Position, StickyId, StickyKind};
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command as Process};
+use tokio_tungstenite::tungstenite::Message;
+use uuid::Uuid;
+
+/// Load, latency and crash-safety figures for a Stormwall server.
+#[derive(Parser, Debug, Clone)]
+#[command(name = "stormwall-load")]
+struct Args {
+    /// The server binary to start (build it with `cargo leptos build --release`).
+    #[arg(long, default_value = "target/release/stormwall")]
+    server_bin: PathBuf,
+    /// WebSocket clients, spread round-robin over the boards.
+    #[arg(long, default_value_t = 50)]
+    clients: usize,
+    /// Boards.
+    #[arg(long, default_value_t = 1)]
+    boards: usize,
+    /// Commands per second, all clients together. 0: as fast as the server acknowledges, each
+    /// client keeping `--pipeline` commands in flight (throughput).
+    #[arg(long, default_value_t = 200.0)]
+    rate: f64,
+    /// Commands in flight per client when `--rate 0`.
+    #[arg(long, default_value_t = 16)]
+    pipeline: usize,
+    /// Seconds of load measured (after one second of warm-up).
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// The server's `--synchronous` level: full or normal.
+    #[arg(long, default_value = "full")]
+    synchronous: String,
+    /// The server's per-connection rate limit. High by default: this tool measures the server,
+    /// not the limiter that protects it from one abusive client.
+    #[arg(long, default_value_t = 100_000.0)]
+    rate_limit: f64,
+    /// Kill the server with SIGKILL this many times during the load, restarting it each time.
+    #[arg(long, default_value_t = 0)]
+    crash_cycles: u32,
+    /// Seconds between kills.
+    #[arg(long, default_value_t = 2.0)]
+    crash_every: f64,
+    /// Measure memory per idle client and per open board instead of load.
+    #[arg(long)]
+    memory: bool,
+}
+
+/// The server process under test.
+struct Server {
+    child: Child,
+    addr: String,
+}
+
+impl Server {
+    async fn start(args: &Args, db: &str, addr: &str) -> Result<Self, String> {
+        if !args.server_bin.exists() {
+            return Err(format!(
+                "no server binary at {}: build it first with `cargo leptos build --release`",
+                args.server_bin.display()
+            ));
+        }
+        // A just-killed server's port may be briefly busy.
+        for attempt in 0..50 {
+            let mut child = Process::new(&args.server_bin)
+                .args(["--database", db, "--addr", addr])
+                .args(["--synchronous", &args.synchronous])
+                .args(["--rate-limit", &args.rate_limit.to_string()])
+                .args(["--idle-board-secs", "100000"])
+                .env("RUST_LOG", "error")
+                .stdout(Stdio::piped())
+                .stderr(Stdio::null())
+                .kill_on_drop(true)
+                .spawn()
+                .map_err(|e| format!("cannot start {}: {e}", args.server_bin.display()))?;
+            let stdout = child.stdout.take().expect("piped");
+            let mut lines = BufReader::new(stdout).lines();
+            let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
+            if let Ok(Ok(Some(line))) = line {
+                let addr = line
+                    .rsplit("http://")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                return Ok(Self { child, addr });
+            }
+            let _ = child.kill().await;
+            tokio::time::sleep(Duration::from_millis(100 * attempt.min(5) + 50)).await;
+        }
+        Err(format!("the server did not start on {addr}"))
+    }
+
+    async fn kill(&mut self) {
+        let _ = self.child.kill().await; // SIGKILL
+    }
+
+    fn rss_kib(&self) -> u64 {
+        let Some(pid) = self.child.id() else { return 0 };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+
+    async fn stats(&self) -> serde_json::Value {
+        let url = format!("http://{}/api/stats", self.addr);
+        match reqwest::get(url).await {
+            Ok(r) => r.json().await.unwrap_or_default(),
+            Err(_) => serde_json::Value::Null,
+        }
+    }
+
+    async fn create_board(&self, title: &str) -> Result<BoardId, String> {
+        let resp: serde_json::Value = reqwest::Client::new()
+            .post(format!("http://{}/api/boards", self.addr))
+            .json(&serde_json::json!({ "title": title }))
+            .send()
+            .await
+            .map_err(|e| e.to_string())?
+            .json()
+            .await
+            .map_err(|e| e.to_string())?;
+        resp["id"]
+            .as_str()
+            .and_then(|id| id.parse().ok())
+            .ok_or_else(|| format!("unexpected answer {resp}"))
+    }
+}
+
+/// What every client reports into, shared.
+#[derive(Default)]
+struct Shared {
+    /// command id -> (sent at, sender, board index)
+    sent: HashMap<Uuid, (Instant, usize, usize)>,
+    /// send -> receipt by another client, every receipt (ms).
+    receipts: Vec<f64>,
+    /// command id -> (receipts by other clients so far, slowest so far)
+    spread: HashMap<Uuid, (usize, f64)>,
+    /// send -> receipt by the slowest other client on the board, per command (ms).
+    slowest: Vec<f64>,
+    /// send -> ack to the sender (ms).
+    acks: Vec<f64>,
+    acked: HashSet<Uuid>,
+    errors: HashMap<String, u64>,
+    reconnects: u64,
+}
+
+struct Run {
+    args: Args,
+    shared: Mutex<Shared>,
+    /// Receipts are counted only for commands sent inside the measured window.
+    measuring: AtomicBool,
+    /// No new commands once set; clients then wait for their outstanding answers.
+    stopping: AtomicBool,
+    clients_per_board: Vec<usize>,
+}
+
+fn percentile(sorted: &[f64], p: f64) -> f64 {
+    if sorted.is_empty() {
+        return f64::NAN;
+    }
+    let i = ((p / 100.0) * (sorted.len() - 1) as f64).round() as usize;
+    sorted[i]
+}
+
+fn summary(name: &str, values: &mut [f64]) {
+    values.sort_by(|a, b| a.total_cmp(b));
+    println!(
+        "{name:<40} n={:<8} p50={:>8.2} p90={:>8.2} p99={:>8.2} p99.9={:>8.2} max={:>8.2} ms",
+        values.len(),
+        percentile(values, 50.0),
+        percentile(values, 90.0),
+        percentile(values, 99.0),
+        percentile(values, 99.9),
+        values.last().copied().unwrap_or(f64::NAN),
+    );
+}
+
+type Socket =
+    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
+
+/// One client: connects (again and again, if the server dies), adds its sticky, then moves it
+/// at its share of the rate, resending what was not acknowledged after every reconnect.
+async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, addr: Arc<str>) {
+    let args = &run.args;
+    let sticky = StickyId(Uuid::new_v4());
+    // Commands sent and not answered, in order, for resending under the same id.
+    let mut outstanding: Vec<(Uuid, String)> = Vec::new();
+    let mut added = false;
+    let mut moves: i32 = 0;
+    let period = if args.rate > 0.0 {
+        Duration::from_secs_f64(args.clients as f64 / args.rate)
+    } else {
+        Duration::from_millis(1)
+    };
+    // Spread the clients' ticks over the period rather than all at once.
+    let offset = period.mul_f64(me as f64 / args.clients as f64);
+    let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut backoff = Duration::from_millis(50);
+    'connection: loop {
+        if run.stopping.load(Ordering::Relaxed) && outstanding.is_empty() && added {
+            return;
+        }
+        let url = format!("ws://{addr}/ws/boards/{board}?name=load{me}");
+        let mut ws: Socket = match tokio_tungstenite::connect_async(url).await {
+            Ok((ws, _)) => ws,
+            Err(_) => {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
+        backoff = Duration::from_millis(50);
+        // The welcome first.
+        loop {
+            match ws.next().await {
+                Some(Ok(Message::Text(t))) if t.contains("\"type\":\"welcome\"") => break,
+                Some(Ok(_)) => continue,
+                _ => {
+                    run.shared.lock().unwrap().reconnects += 1;
+                    continue 'connection;
+                }
+            }
+        }
+        for (_, text) in &outstanding {
+            if ws.send(Message::Text(text.clone().into())).await.is_err() {
+                run.shared.lock().unwrap().reconnects += 1;
+                continue 'connection;
+            }
+        }
+        if !added && outstanding.is_empty() {
+            let command = Command::AddSticky {
+                id: sticky,
+                kind: StickyKind::DomainEvent,
+                text: format!("Load {me}"),
+                pos: Position::new(me as i32 * 10, 0),
+                size: None,
+            };
+            if send(&run, &mut ws, &mut outstanding, me, board_index, command)
+                .await
+                .is_err()
+            {
+                continue 'connection;
+            }
+        }
+        loop {
+            let stopping = run.stopping.load(Ordering::Relaxed);
+            if stopping && outstanding.is_empty() {
+                let _ = ws.close(None).await;
+                return;
+            }
+            let may_send =
+                added && !stopping && (args.rate > 0.0 || outstanding.len() < args.pipeline.max(1));
+            tokio::select! {
+                _ = tick.tick(), if may_send => {
+                    moves += 1;
+                    let command = Command::MoveSticky {
+                        id: sticky,
+                        pos: Position::new(me as i32 * 10, moves % 900_000 + 1),
+                    };
+                    if send(&run, &mut ws, &mut outstanding, me, board_index, command).await.is_err() {
+                        continue 'connection;
+                    }
+                }
+                frame = ws.next() => {
+                    let text = match frame {
+                        Some(Ok(Message::Text(text))) => text,
+                        Some(Ok(_)) => continue,
+                        _ => {
+                            run.shared.lock().unwrap().reconnects += 1;
+                            continue 'connection;
+                        }
+                    };
+                    let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) else { continue };
+                    let now = Instant::now();
+                    match msg {
+                        ServerMsg::Event { command_id: Some(c), .. } => {
+                            received(&run, c, me, now);
+                        }
+                        ServerMsg::Ack { command_id, .. } => {
+                            outstanding.retain(|(c, _)| *c != command_id);
+                            added = true;
+                            let mut shared = run.shared.lock().unwrap();
+                            shared.acked.insert(command_id);
+                            if let Some((at, _, _)) = shared.sent.get(&command_id).copied() {
+                                if run.measuring.load(Ordering::Relaxed) {
+                                    shared.acks.push(now.duration_since(at).as_secs_f64() * 1000.0);
+                                }
+                            }
+                        }
+                        ServerMsg::Error { code, command_id, .. } => {
+                            if let Some(c) = command_id {
+                                outstanding.retain(|(id, _)| *id != c);
+                            }
+                            *run.shared.lock().unwrap().errors.entry(code).or_default() += 1;
+                        }
+                        _ => {}
+                    }
+                }
+            }
+        }
+    }
+}
+
+async fn send(
+    run: &Run,
+    ws: &mut Socket,
+    outstanding: &mut Vec<(Uuid, String)>,
+    me: usize,
+    board_index: usize,
+    command: Command,
+) -> Result<(), ()> {
+    let command_id = Uuid::new_v4();
+    let text = serde_json::to_string(&ClientMsg::Command {
+        command_id,
+        command,
+    })
+    .expect("commands serialise");
+    outstanding.push((command_id, text.clone()));
+    if run.measuring.load(Ordering::Relaxed) {
+        run.shared
+            .lock()
+            .unwrap()
+            .sent
+            .insert(command_id, (Instant::now(), me, board_index));
+    }
+    ws.send(Message::Text(text.into())).await.map_err(|_| {
+        run.shared.lock().unwrap().reconnects += 1;
+    })
+}
+
+/// An event reached client `me`: a receipt, when someone else on the board sent it.
+fn received(run: &Run, command_id: Uuid, me: usize, now: Instant) {
+    let mut shared = run.shared.lock().unwrap();
+    let Some((at, sender, board)) = shared.sent.get(&command_id).copied() else {
+        return;
+    };
+    if sender == me {
+        return;
+    }
+    let ms = now.duration_since(at).as_secs_f64() * 1000.0;
+    shared.receipts.push(ms);
+    let others = run.clients_per_board[board] - 1;
+    let entry = shared.spread.entry(command_id).or_insert((0, 0.0));
+    entry.0 += 1;
+    entry.1 = entry.1.max(ms);
+    let (count, slowest) = *entry;
+    if count == others {
+        shared.spread.remove(&command_id);
+        shared.slowest.push(slowest);
+    }
+}
+
+fn temp_db() -> (PathBuf, String) {
+    let dir = std::env::temp_dir().join(format!("stormwall-load-{}", Uuid::new_v4()));
+    std::fs::create_dir_all(&dir).expect("a temporary folder");
+    let url = format!("sqlite://{}", dir.join("load.db").display());
+    (dir, url)
+}
+
+#[tokio::main]
+async fn main() {
+    let args = Args::parse();
+    let result = if args.memory {
+        memory(args).await
+    } else {
+        load(args).await
+    };
+    if let Err(e) = result {
+        eprintln!("stormwall-load: {e}");
+        std::process::exit(1);
+    }
+}
+
+async fn load(args: Args) -> Result<(), String> {
+    let (dir, db) = temp_db();
+    let mut server = Server::start(&args, &db, "127.0.0.1:0").await?;
+    let addr: Arc<str> = server.addr.clone().into();
+    let mut boards = Vec::new();
+    for i in 0..args.boards.max(1) {
+        boards.push(server.create_board(&format!("Load {i}")).await?);
+    }
+    let mut clients_per_board = vec![0; boards.len()];
+    for c in 0..args.clients {
+        clients_per_board[c % boards.len()] += 1;
+    }
+    let run = Arc::new(Run {
+        args: args.clone(),
+        shared: Mutex::new(Shared::default()),
+        measuring: AtomicBool::new(false),
+        stopping: AtomicBool::new(false),
+        clients_per_board,
+    });
+    let mut tasks = Vec::new();
+    for c in 0..args.clients {
+        let b = c % boards.len();
+        tasks.push(tokio::spawn(client(
+            run.clone(),
+            c,
+            b,
+            boards[b],
+            addr.clone(),
+        )));
+    }
+    // Warm-up: connections made, stickies added.
+    tokio::time::sleep(Duration::from_secs(1)).await;
+    let commits_before = server.stats().await["commits"].as_u64().unwrap_or(0);
+    let acked_before = run.shared.lock().unwrap().acked.len();
+    run.measuring.store(true, Ordering::Relaxed);
+    let started = Instant::now();
+    let duration = Duration::from_secs_f64(args.duration);
+    let mut kills = 0;
+    while started.elapsed() < duration {
+        let next = if args.crash_cycles > kills {
+            Duration::from_secs_f64(args.crash_every)
+        } else {
+            duration.saturating_sub(started.elapsed())
+        };
+        tokio::time::sleep(next.min(duration.saturating_sub(started.elapsed()))).await;
+        if args.crash_cycles > kills && started.elapsed() < duration {
+            server.kill().await;
+            kills += 1;
+            println!("killed the server (SIGKILL), cycle {kills}; restarting");
+            server = Server::start(&args, &db, &addr).await?;
+        }
+    }
+    let elapsed = started.elapsed().as_secs_f64();
+    let commits_after = server.stats().await["commits"].as_u64();
+    run.measuring.store(false, Ordering::Relaxed);
+    let acked_in_window = run.shared.lock().unwrap().acked.len() - acked_before;
+    run.stopping.store(true, Ordering::Relaxed);
+    let drained =
+        tokio::time::timeout(Duration::from_secs(60), futures::future::join_all(tasks)).await;
+    if drained.is_err() {
+        println!("warning: some clients still had unanswered commands after 60 s");
+    }
+
+    let mut shared = std::mem::take(&mut *run.shared.lock().unwrap());
+    println!(
+        "{} clients on {} boards, rate {} cmd/s{}, synchronous={}, {:.1} s measured{}",
+        args.clients,
+        boards.len(),
+        if args.rate > 0.0 {
+            args.rate.to_string()
+        } else {
+            "unbounded".into()
+        },
+        if args.rate > 0.0 {
+            String::new()
+        } else {
+            format!(" (pipeline {})", args.pipeline)
+        },
+        args.synchronous,
+        elapsed,
+        if kills > 0 {
+            format!(", {kills} SIGKILLs")
+        } else {
+            String::new()
+        }
+    );
+    summary("send -> receipt, every other client", &mut shared.receipts);
+    summary("send -> receipt, slowest other client", &mut shared.slowest);
+    summary("send -> ack (durable), sender", &mut shared.acks);
+    let per_second = acked_in_window as f64 / elapsed;
+    println!("throughput: {per_second:.0} acknowledged commands/s = durable events/s");
+    if let Some(after) = commits_after.filter(|_| kills == 0) {
+        let commits = after.saturating_sub(commits_before).max(1);
+        println!(
+            "group commit: {commits} transactions, {:.1} commands each on average",
+            acked_in_window as f64 / commits as f64
+        );
+    }
+    println!(
+        "errors: {:?}; reconnects: {}",
+        shared.errors, shared.reconnects
+    );
+
+    server.kill().await;
+    let mut ok = true;
+    if kills > 0 {
+        ok = check_log(&db, &boards, &shared.acked).await?;
+    }
+    let _ = std::fs::remove_dir_all(dir);
+    if ok {
+        Ok(())
+    } else {
+        Err("acknowledged commands were lost or duplicated".into())
+    }
+}
+
+/// After crashes: every acknowledged command is in the log exactly once, and each board's
+/// sequence numbers run 1..=n.
+async fn check_log(db: &str, boards: &[BoardId], acked: &HashSet<Uuid>) -> Result<bool, String> {
+    let store = EventStore::open_read_only(db)
+        .await
+        .map_err(|e| e.to_string())?;
+    let mut stored: HashMap<Uuid, u32> = HashMap::new();
+    let mut gaps = 0;
+    let mut commands_rows = 0;
+    for board in boards {
+        let log = store.load(*board).await.map_err(|e| e.to_string())?;
+        for (i, e) in log.iter().enumerate() {
+            if e.seq != i as u64 + 1 {
+                gaps += 1;
+            }
+            if let Some(c) = e.command_id {
+                *stored.entry(c).or_default() += 1;
+            }
+        }
+        commands_rows += store
+            .executed_commands(*board)
+            .await
+            .map_err(|e| e.to_string())?
+            .len();
+    }
+    let lost = acked.iter().filter(|c| !stored.contains_key(c)).count();
+    let duplicated = stored.values().filter(|n| **n > 1).count();
+    println!(
+        "log check: {} acknowledged commands, {} stored commands ({} rows in `commands`), lost {lost}, duplicated {duplicated}, seq gaps {gaps}",
+        acked.len(),
+        stored.len(),
+        commands_rows
+    );
+    store.close().await;
+    Ok(lost == 0 && duplicated == 0 && gaps == 0)
+}
+
+/// Resident memory of the server: per idle connected client, and per open board.
+async fn memory(args: Args) -> Result<(), String> {
+    let (dir, db) = temp_db();
+    let server = Server::start(&args, &db, "127.0.0.1:0").await?;
+    let settle = || tokio::time::sleep(Duration::from_millis(1500));
+    let board = server.create_board("Memory").await?;
+    // One connection first, so that lazily built state is not counted per client.
+    let (_first, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{board}", server.addr))
+            .await
+            .map_err(|e| e.to_string())?;
+    settle().await;
+    let base = server.rss_kib();
+    let n = args.clients;
+    let mut idle = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (mut ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{board}", server.addr))
+                .await
+                .map_err(|e| e.to_string())?;
+        // Read the welcome, so the session is fully set up.
+        let _ = ws.next().await;
+        idle.push(ws);
+    }
+    settle().await;
+    let with_clients = server.rss_kib();
+    println!(
+        "{n} idle clients: {} KiB -> {} KiB, {:.1} KiB per idle client",
+        base,
+        with_clients,
+        (with_clients.saturating_sub(base)) as f64 / n as f64
+    );
+    drop(idle);
+    settle().await;
+
+    let m = args.boards.max(1);
+    let before = server.rss_kib();
+    for i in 0..m {
+        let id = server.create_board(&format!("Board {i}")).await?;
+        let (mut ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{id}", server.addr))
+                .await
+                .map_err(|e| e.to_string())?;
+        let _ = ws.next().await;
+        for s in 0..20 {
+            let msg = ClientMsg::Command {
+                command_id: Uuid::new_v4(),
+                command: Command::AddSticky {
+                    id: StickyId(Uuid::new_v4()),
+                    kind: StickyKind::DomainEvent,
+                    text: format!("Something Happened {s}"),
+                    pos: Position::new(s * 150, 300),
+                    size: None,
+                },
+            };
+            let text = serde_json::to_string(&msg).expect("serialises");
+            ws.send(Message::Text(text.into()))
+                .await
+                .map_err(|e| e.to_string())?;
+        }
+        let mut acks = 0;
+        while acks < 20 {
+            match ws.next().await {
+                Some(Ok(Message::Text(t))) if t.contains("\"type\":\"ack\"") => acks += 1,
+                Some(Ok(_)) => {}
+                _ => return Err("a board connection closed early".into()),
+            }
+        }
+        let _ = ws.close(None).await;
+    }
+    settle().await;
+    let with_boards = server.rss_kib();
+    let stats = server.stats().await;
+    println!(
+        "{m} open boards of 20 stickies (nobody connected; open_boards={}): {} KiB -> {} KiB, {:.1} KiB per open board",
+        stats["open_boards"],
+        before,
+        with_boards,
+        (with_boards.saturating_sub(before)) as f64 / m as f64
+    );
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
+}
