@@ -8,6 +8,7 @@ use crate::store::{EventStore, StoreError};
 use crate::ws;
 use axum::extract::FromRef;
 use axum::routing::{get, post};
+use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
 use leptos::prelude::provide_context;
@@ -176,6 +177,11 @@ impl RunningServer {
         let app = router(registry.clone(), leptos_options(&config, addr));
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
+            // Small frames (an event, then its ack) must not wait for Nagle's algorithm and
+            // the peer's delayed ACK: that costs ~40 ms per message.
+            let listener = listener.tap_io(|tcp| {
+                let _ = tcp.set_nodelay(true);
+            });
             axum::serve(listener, app.into_make_service())
                 .with_graceful_shutdown(async move {
                     let _ = stopped.await;

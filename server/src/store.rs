@@ -3,7 +3,7 @@
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::Row;
+use sqlx::{QueryBuilder, Row, Sqlite};
 use std::fs::File;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -62,6 +62,9 @@ pub enum Synchronous {
     Normal,
 }
 
+/// Rows per multi-row INSERT: 8 values each stays well under SQLite's 32,766 variables.
+const INSERT_CHUNK: usize = 500;
+
 /// One command's share of a group commit.
 pub struct Appended<'a> {
     pub command_id: Option<Uuid>,
@@ -72,6 +75,9 @@ pub struct Appended<'a> {
 #[derive(Clone)]
 pub struct EventStore {
     pool: SqlitePool,
+    /// One connection for every write: writers queue here in order instead of in SQLite's
+    /// busy handler, which sleeps and retries (long tails when many boards write at once).
+    writer: SqlitePool,
     /// Transactions that appended events, for `GET /api/stats` (group commit shows here).
     commits: Arc<std::sync::atomic::AtomicU64>,
     /// The lock on `<database>.lock`: held until `close`, or until the last clone drops.
@@ -106,13 +112,18 @@ impl EventStore {
             Some(path) => Some(lock_file(path)?),
             None => None,
         };
+        let writer = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options.clone())
+            .await?;
+        sqlx::migrate!("../migrations").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("../migrations").run(&pool).await?;
         Ok(Self {
             pool,
+            writer,
             commits: Default::default(),
             lock: Arc::new(Mutex::new(lock)),
         })
@@ -133,6 +144,7 @@ impl EventStore {
             .connect_with(options)
             .await?;
         Ok(Self {
+            writer: pool.clone(),
             pool,
             commits: Default::default(),
             lock: Arc::new(Mutex::new(None)),
@@ -246,7 +258,7 @@ impl EventStore {
         .bind(seq as i64)
         .bind(i64::from(SNAPSHOT_FORMAT))
         .bind(state)
-        .execute(&self.pool)
+        .execute(&self.writer)
         .await?;
         Ok(())
     }
@@ -291,54 +303,67 @@ impl EventStore {
         commands: &[Appended<'_>],
     ) -> Result<(), StoreError> {
         let board_id = board.to_string();
+        let mut rows = Vec::new();
+        let mut executed = Vec::new();
         let mut seq = last_seq;
-        let mut tx = self.pool.begin().await?;
         for command in commands {
             let command_id = command.command_id.map(|c| c.to_string());
             for event in command.events {
                 seq += 1;
-                let payload = event.payload().to_string();
-                sqlx::query(
-                    "INSERT INTO events \
-                     (board_id, seq, event_type, schema_version, payload, command_id, author, recorded_at) \
-                     VALUES (?, ?, ?, ?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                )
-                .bind(&board_id)
-                .bind(seq as i64)
-                .bind(event.event_type())
-                .bind(i64::from(event.schema_version()))
-                .bind(payload)
-                .bind(&command_id)
-                .bind(command.author)
-                .execute(&mut *tx)
-                .await?;
-                if let Event::BoardRenamed { title } = event {
-                    sqlx::query("UPDATE boards SET title = ? WHERE id = ?")
-                        .bind(title)
-                        .bind(&board_id)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                if let Event::BoardCreated { title } = event {
-                    sqlx::query(
-                        "INSERT INTO boards (id, title, created_at) \
-                         VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                    )
-                    .bind(&board_id)
-                    .bind(title)
-                    .execute(&mut *tx)
-                    .await?;
-                }
+                rows.push((seq, event, command_id.clone(), command.author));
             }
             if let Some(command_id) = command_id {
-                // The primary key refuses a second set of events for the same command id.
-                sqlx::query("INSERT INTO commands (board_id, command_id, seq) VALUES (?, ?, ?)")
+                executed.push((command_id, seq));
+            }
+        }
+        let mut tx = self.writer.begin().await?;
+        // Multi-row inserts: one statement per few hundred events rather than one each.
+        for chunk in rows.chunks(INSERT_CHUNK) {
+            let mut insert = QueryBuilder::<Sqlite>::new(
+                "INSERT INTO events \
+                 (board_id, seq, event_type, schema_version, payload, command_id, author, recorded_at) ",
+            );
+            insert.push_values(chunk, |mut row, (seq, event, command_id, author)| {
+                row.push_bind(&board_id)
+                    .push_bind(*seq as i64)
+                    .push_bind(event.event_type())
+                    .push_bind(i64::from(event.schema_version()))
+                    .push_bind(event.payload().to_string())
+                    .push_bind(command_id.clone())
+                    .push_bind(*author)
+                    .push("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
+            });
+            insert.build().execute(&mut *tx).await?;
+        }
+        for (_, event, _, _) in &rows {
+            if let Event::BoardRenamed { title } = event {
+                sqlx::query("UPDATE boards SET title = ? WHERE id = ?")
+                    .bind(title)
                     .bind(&board_id)
-                    .bind(command_id)
-                    .bind(seq as i64)
                     .execute(&mut *tx)
                     .await?;
             }
+            if let Event::BoardCreated { title } = event {
+                sqlx::query(
+                    "INSERT INTO boards (id, title, created_at) \
+                     VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+                )
+                .bind(&board_id)
+                .bind(title)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        // The primary key refuses a second set of events for the same command id.
+        for chunk in executed.chunks(INSERT_CHUNK) {
+            let mut insert =
+                QueryBuilder::<Sqlite>::new("INSERT INTO commands (board_id, command_id, seq) ");
+            insert.push_values(chunk, |mut row, (command_id, seq)| {
+                row.push_bind(&board_id)
+                    .push_bind(command_id)
+                    .push_bind(*seq as i64);
+            });
+            insert.build().execute(&mut *tx).await?;
         }
         tx.commit().await?;
         self.commits
@@ -389,6 +414,7 @@ impl EventStore {
 
     /// Closes every connection and releases the file lock; later calls on any clone fail.
     pub async fn close(&self) {
+        self.writer.close().await;
         self.pool.close().await;
         self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
     }

@@ -223,14 +223,15 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
             return;
         }
         let url = format!("ws://{addr}/ws/boards/{board}?name=load{me}");
-        let mut ws: Socket = match tokio_tungstenite::connect_async(url).await {
-            Ok((ws, _)) => ws,
-            Err(_) => {
-                tokio::time::sleep(backoff).await;
-                backoff = (backoff * 2).min(Duration::from_secs(1));
-                continue;
-            }
-        };
+        let mut ws: Socket =
+            match tokio_tungstenite::connect_async_with_config(url, None, true).await {
+                Ok((ws, _)) => ws,
+                Err(_) => {
+                    tokio::time::sleep(backoff).await;
+                    backoff = (backoff * 2).min(Duration::from_secs(1));
+                    continue;
+                }
+            };
         backoff = Duration::from_millis(50);
         // The welcome first.
         loop {
@@ -273,7 +274,12 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
             let may_send =
                 added && !stopping && (args.rate > 0.0 || outstanding.len() < args.pipeline.max(1));
             tokio::select! {
-                _ = tick.tick(), if may_send => {
+                // At a rate, on the client's tick; unbounded, whenever the window has room.
+                _ = async {
+                    if args.rate > 0.0 {
+                        tick.tick().await;
+                    }
+                }, if may_send => {
                     moves += 1;
                     let command = Command::MoveSticky {
                         id: sticky,
