@@ -10,7 +10,7 @@ use futures::stream::{FuturesOrdered, StreamExt};
 use std::collections::HashMap;
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
 use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
-use stormwall_core::BoardId;
+use stormwall_core::{Board, BoardId};
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
@@ -70,6 +70,10 @@ pub async fn upgrade(
         Ok(Some(handle)) => ws
             .max_message_size(HARD_FRAME_LIMIT)
             .max_frame_size(HARD_FRAME_LIMIT)
+            // The library's 128 KiB read and write buffers per socket dominate an idle
+            // client's memory; board messages are small, and buffers grow when needed.
+            .read_buffer_size(8 * 1024)
+            .write_buffer_size(8 * 1024)
             .on_upgrade(move |socket| session(socket, handle, registry, author, since)),
         Ok(None) => (StatusCode::NOT_FOUND, "no such board").into_response(),
         Err(e) => {
@@ -246,6 +250,9 @@ async fn run(
         Some(seq) => seq,
         None => welcome(socket, &joined).await?,
     };
+    // The session never needs the board again: holding a copy per connection would cost a
+    // whole board's memory for every idle client.
+    joined.board = Board::new(joined.board.id);
     roster(socket, &joined, me).await?;
     let mut limit = RateLimit::new(registry.settings().rate_limit);
     let mut last_presence: Option<std::time::Instant> = None;
@@ -339,6 +346,7 @@ async fn run(
                     let Ok(again) = handle.join(who.clone()).await else { return Ok(()) };
                     joined = again;
                     sent_seq = welcome(socket, &joined).await?;
+                    joined.board = Board::new(joined.board.id);
                     roster(socket, &joined, me).await?;
                 }
             },

@@ -564,29 +564,6 @@ async fn memory(args: Args) -> Result<(), String> {
             .await
             .map_err(|e| e.to_string())?;
     settle().await;
-    let base = server.rss_kib();
-    let n = args.clients;
-    let mut idle = Vec::with_capacity(n);
-    for _ in 0..n {
-        let (mut ws, _) =
-            tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{board}", server.addr))
-                .await
-                .map_err(|e| e.to_string())?;
-        // Read the welcome, so the session is fully set up.
-        let _ = ws.next().await;
-        idle.push(ws);
-    }
-    settle().await;
-    let with_clients = server.rss_kib();
-    println!(
-        "{n} idle clients: {} KiB -> {} KiB, {:.1} KiB per idle client",
-        base,
-        with_clients,
-        (with_clients.saturating_sub(base)) as f64 / n as f64
-    );
-    drop(idle);
-    settle().await;
-
     let m = args.boards.max(1);
     let before = server.rss_kib();
     for i in 0..m {
@@ -632,6 +609,29 @@ async fn memory(args: Args) -> Result<(), String> {
         with_boards,
         (with_boards.saturating_sub(before)) as f64 / m as f64
     );
+    // Clients after boards: memory a client frees is kept by the allocator for reuse.
+    let base = server.rss_kib();
+    let n = args.clients;
+    let mut idle = Vec::with_capacity(n);
+    for _ in 0..n {
+        let (mut ws, _) =
+            tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{board}", server.addr))
+                .await
+                .map_err(|e| e.to_string())?;
+        // Read the welcome, so the session is fully set up.
+        let _ = ws.next().await;
+        idle.push(ws);
+    }
+    settle().await;
+    let with_clients = server.rss_kib();
+    println!(
+        "{n} idle clients: {} KiB -> {} KiB, {:.1} KiB per idle client",
+        base,
+        with_clients,
+        (with_clients.saturating_sub(base)) as f64 / n as f64
+    );
+    drop(idle);
+
     let _ = std::fs::remove_dir_all(dir);
     Ok(())
 }
