@@ -285,3 +285,71 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
     assert_eq!(state.stickies.len(), 5);
     server.stop().await;
 }
+
+#[tokio::test]
+async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    // A full board (5,000 stickies), imported in one request.
+    let stickies: Vec<serde_json::Value> = (0..stormwall_core::limits::MAX_STICKIES)
+        .map(|i| {
+            serde_json::json!({
+                "id": Uuid::new_v4(), "kind": "domain_event", "text": format!("Event {i}"),
+                "pos": {"x": (i % 100) as i32 * 200, "y": (i / 100) as i32 * 120},
+                "size": {"w": 160, "h": 100}
+            })
+        })
+        .collect();
+    let file = serde_json::json!({
+        "format": "stormwall-board", "version": 1, "title": "Full",
+        "stickies": stickies, "frames": [], "connectors": []
+    });
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/api/boards/import", server.addr))
+        .json(&file)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 201);
+    let body: serde_json::Value = resp.json().await.unwrap();
+    let board: BoardId = body["id"].as_str().unwrap().parse().unwrap();
+
+    let first: StickyId = file["stickies"][0]["id"].as_str().unwrap().parse().unwrap();
+
+    let (mut alice, _) = Client::join(&server, board).await;
+    let too_long = alice
+        .command(Command::EditStickyText {
+            id: first,
+            text: "x".repeat(stormwall_core::limits::MAX_TEXT_CHARS + 1),
+        })
+        .await;
+    let ServerMsg::Error {
+        code, command_id, ..
+    } = alice.recv().await
+    else {
+        panic!("an error")
+    };
+    assert_eq!(
+        (code.as_str(), command_id),
+        ("text_too_long", Some(too_long))
+    );
+
+    let one_more = alice.command(add("One Too Many")).await;
+    let ServerMsg::Error {
+        code,
+        message,
+        command_id,
+    } = alice.recv().await
+    else {
+        panic!("an error")
+    };
+    assert_eq!(
+        (code.as_str(), command_id),
+        ("too_many_stickies", Some(one_more))
+    );
+    assert!(
+        message.contains("5000") || message.contains("5,000"),
+        "{message}"
+    );
+    server.stop().await;
+}
