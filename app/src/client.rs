@@ -116,6 +116,9 @@ pub struct BoardClient {
     /// The send pacing bucket: tokens, and when it was last filled (ms).
     tokens: StoredValue<(f64, f64)>,
     pump_due: StoredValue<bool>,
+    /// Whether a previous visit's queue has been taken up.
+    #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
+    restored: StoredValue<bool>,
     /// The presence last asked for, and whether a send is already scheduled.
     presence: StoredValue<(Option<Position>, Option<StickyId>)>,
     presence_due: StoredValue<bool>,
@@ -145,6 +148,7 @@ impl BoardClient {
             pending: StoredValue::new(Vec::new()),
             tokens: StoredValue::new((CLIENT_BURST, js_now())),
             pump_due: StoredValue::new(false),
+            restored: StoredValue::new(false),
             presence: StoredValue::new((None, None)),
             presence_due: StoredValue::new(false),
             instance: NEXT_INSTANCE.fetch_add(1, std::sync::atomic::Ordering::Relaxed),
@@ -303,6 +307,74 @@ impl BoardClient {
         if self.unsaved.get_untracked() != n {
             self.unsaved.set(n);
         }
+        self.persist();
+    }
+
+    /// Keeps the unconfirmed commands in the browser's storage, so that closing the tab while
+    /// offline loses nothing: the next visit to the board sends them (same ids, so a command
+    /// that did reach the server is not executed twice).
+    fn persist(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            let Some(storage) = window().local_storage().ok().flatten() else {
+                return;
+            };
+            let key = self.queue_key();
+            let queue: Vec<(Uuid, Command)> = self.pending.with_value(|p| {
+                p.iter()
+                    .map(|p| (p.command_id, p.command.clone()))
+                    .collect()
+            });
+            if queue.is_empty() {
+                let _ = storage.remove_item(&key);
+            } else if let Ok(json) = serde_json::to_string(&queue) {
+                let _ = storage.set_item(&key, &json);
+            }
+        }
+    }
+
+    /// Commands a previous visit left unconfirmed, queued again (once per page).
+    fn restore_queue(&self) {
+        #[cfg(feature = "hydrate")]
+        {
+            if self.restored.get_value() {
+                return;
+            }
+            self.restored.set_value(true);
+            let queue = window()
+                .local_storage()
+                .ok()
+                .flatten()
+                .and_then(|s| s.get_item(&self.queue_key()).ok().flatten())
+                .and_then(|json| serde_json::from_str::<Vec<(Uuid, Command)>>(&json).ok())
+                .unwrap_or_default();
+            if queue.is_empty() {
+                return;
+            }
+            self.pending.update_value(|pending| {
+                // Before anything made on this page: they are older.
+                let mut restored: Vec<Pending> = queue
+                    .into_iter()
+                    .filter(|(id, _)| !pending.iter().any(|p| p.command_id == *id))
+                    .map(|(command_id, command)| Pending {
+                        command_id,
+                        command,
+                        purpose: Purpose::Do,
+                        sent: false,
+                        before: None,
+                        events: Vec::new(),
+                    })
+                    .collect();
+                restored.append(pending);
+                *pending = restored;
+            });
+            self.count_unsaved();
+        }
+    }
+
+    #[cfg(feature = "hydrate")]
+    fn queue_key(&self) -> String {
+        format!("stormwall.queue.{}", self.board_id)
     }
 
     /// The board on screen again: the confirmed board, then every pending command that the
@@ -522,6 +594,7 @@ impl BoardClient {
     /// pending goes out again, under the same command ids.
     fn connected(&self) {
         self.attempts.set_value(0);
+        self.restore_queue();
         self.unsend_all();
         self.rebuild();
         self.status.set(ConnStatus::Live);

@@ -1,19 +1,7 @@
-import { test, expect } from '@playwright/test';
-import { Server } from './server';
+import { test, expect } from './server';
 import { createBoard, hydrated, openBoard, sticky } from './helpers';
 
-let server: Server;
-
-test.beforeEach(async () => {
-  server = new Server();
-  await server.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
-
-test('two browsers edit one board live, and it survives a server restart', async ({ browser }) => {
+test('two browsers edit one board live, and it survives a server restart', async ({ browser, server }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
 
@@ -59,7 +47,7 @@ test('two browsers edit one board live, and it survives a server restart', async
   await expect(sticky(alice, 'Place Order')).toBeVisible();
 });
 
-test('drag from the palette, drag to move, Delete to remove: all live in the other browser', async ({ browser }) => {
+test('drag from the palette, drag to move, Delete to remove: all live in the other browser', async ({ browser, server }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const url = await createBoard(alice, server.url, 'Payments');
@@ -95,7 +83,7 @@ test('drag from the palette, drag to move, Delete to remove: all live in the oth
   await expect(sticky(alice, 'Pay Order')).toHaveCount(0);
 });
 
-test('long text stays inside its sticky and an empty edit is refused with a reason', async ({ page }) => {
+test('long text stays inside its sticky and an empty edit is refused with a reason', async ({ page, server }) => {
   const url = await createBoard(page, server.url, 'Hotspots');
   await page.click('.palette-item[data-kind="hotspot"]');
   await page.locator('.wall').click({ position: { x: 400, y: 250 } });
@@ -116,7 +104,7 @@ test('long text stays inside its sticky and an empty edit is refused with a reas
   expect(url).toContain('/b/');
 });
 
-test('an unknown board is a 404 page', async ({ page }) => {
+test('an unknown board is a 404 page', async ({ page, server }) => {
   const resp = await page.goto(`${server.url}/b/00000000-0000-4000-8000-000000000000`);
   expect(resp!.status()).toBe(404);
   await expect(page.locator('h1')).toHaveText('Nothing on this wall');

@@ -1,24 +1,12 @@
 // After the workshop: the glossary and the Rust crate downloaded from the UI, definitions
 // edited in the glossary panel, and a board exported and imported again.
-import { test, expect } from '@playwright/test';
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
-import { Server } from './server';
+import { test, expect } from './server';
 import { createBoard, hydrated, openBoard, placeSticky, sticky } from './helpers';
 
-let server: Server;
-
-test.beforeEach(async () => {
-  server = new Server();
-  await server.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
-
-async function userBoard(page: import('@playwright/test').Page): Promise<string> {
-  const url = await createBoard(page, server.url, 'Users');
+async function userBoard(page: import('@playwright/test').Page, base: string): Promise<string> {
+  const url = await createBoard(page, base, 'Users');
   await placeSticky(page, 'command', 150, 420, 'Change Name');
   await placeSticky(page, 'aggregate', 420, 420, 'User');
   await placeSticky(page, 'domain_event', 700, 420, 'Name Changed');
@@ -32,8 +20,8 @@ async function userBoard(page: import('@playwright/test').Page): Promise<string>
   return url;
 }
 
-test('the glossary and the Rust crate download from the UI with the board in them', async ({ page }) => {
-  await userBoard(page);
+test('the glossary and the Rust crate download from the UI with the board in them', async ({ page, server }) => {
+  await userBoard(page, server.url);
   await page.click('.export-toggle');
 
   const [md] = await Promise.all([page.waitForEvent('download'), page.click('.export-glossary-md')]);
@@ -57,9 +45,9 @@ test('the glossary and the Rust crate download from the UI with the board in the
   await expect(page.locator('.preview-code')).toContainText('NameChanged {}');
 });
 
-test('definitions are edited in the glossary panel and reach the other browser', async ({ browser }) => {
+test('definitions are edited in the glossary panel and reach the other browser', async ({ browser, server }) => {
   const alice = await (await browser.newContext()).newPage();
-  const url = await userBoard(alice);
+  const url = await userBoard(alice, server.url);
   const bob = await (await browser.newContext()).newPage();
   await openBoard(bob, url);
   await alice.click('.glossary-toggle');
@@ -72,8 +60,8 @@ test('definitions are edited in the glossary panel and reach the other browser',
   await expect(bob.locator('.inspector-description')).toHaveValue('Someone with an account');
 });
 
-test('a board exported as JSON imports into an identical new board', async ({ page }) => {
-  await userBoard(page);
+test('a board exported as JSON imports into an identical new board', async ({ page, server }) => {
+  await userBoard(page, server.url);
   await page.click('.export-toggle');
   const [file] = await Promise.all([page.waitForEvent('download'), page.click('.export-json')]);
   const path = (await file.path())!;

@@ -1,29 +1,18 @@
 // The whole board: undo per user, frames and arrows, history and restore, with two browsers.
-import { test, expect, Page } from '@playwright/test';
-import { Server } from './server';
+import { Page } from '@playwright/test';
+import { test, expect } from './server';
 import { createBoard, openBoard, placeSticky, sticky } from './helpers';
 
-let server: Server;
-
-test.beforeEach(async () => {
-  server = new Server();
-  await server.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
-
-async function twoUsers(browser: import('@playwright/test').Browser, title: string): Promise<[Page, Page]> {
+async function twoUsers(browser: import('@playwright/test').Browser, base: string, title: string): Promise<[Page, Page]> {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
-  const url = await createBoard(alice, server.url, title);
+  const url = await createBoard(alice, base, title);
   await openBoard(bob, url);
   return [alice, bob];
 }
 
-test('each user undoes and redoes their own changes without touching the other’s', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Undo');
+test('each user undoes and redoes their own changes without touching the other’s', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Undo');
   await placeSticky(alice, 'domain_event', 300, 420, 'Order Placed');
   await placeSticky(bob, 'command', 600, 420, 'Pay Order');
   await expect(sticky(alice, 'Pay Order')).toBeVisible();
@@ -48,8 +37,8 @@ test('each user undoes and redoes their own changes without touching the other�
   await expect(bob.locator('.sticky')).toHaveCount(2);
 });
 
-test('an undo that someone else has overtaken is refused with a reason', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Conflicts');
+test('an undo that someone else has overtaken is refused with a reason', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Conflicts');
   await placeSticky(alice, 'domain_event', 300, 420, 'Seat Reserved');
   // Bob rewrites Alice's sticky; Alice's undo of her text would overwrite his work.
   await sticky(bob, 'Seat Reserved').dblclick();
@@ -61,8 +50,8 @@ test('an undo that someone else has overtaken is refused with a reason', async (
   await expect(sticky(bob, 'Seat held')).toBeVisible();
 });
 
-test('a bounded context and an arrow drawn in one browser appear in the other', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Contexts');
+test('a bounded context and an arrow drawn in one browser appear in the other', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Contexts');
   await placeSticky(alice, 'command', 200, 420, 'Reserve Seat');
   await placeSticky(alice, 'aggregate', 520, 420, 'Reservation');
 
@@ -93,8 +82,8 @@ test('a bounded context and an arrow drawn in one browser appear in the other', 
   await expect(sticky(alice, 'Reservation')).toBeVisible();
 });
 
-test('fields and a definition set in the inspector reach the other browser', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Fields');
+test('fields and a definition set in the inspector reach the other browser', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Fields');
   await placeSticky(alice, 'domain_event', 300, 420, 'Seat Reserved');
   await sticky(alice, 'Seat Reserved').click();
   await alice.locator('.inspector-description').fill('A seat is held for an attendee.');
@@ -110,8 +99,8 @@ test('fields and a definition set in the inspector reach the other browser', asy
   await expect(alice.locator('.notice')).toContainText('field name "seat number" is not valid');
 });
 
-test('history shows an earlier state, and restoring it brings it back in both browsers', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'History');
+test('history shows an earlier state, and restoring it brings it back in both browsers', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'History');
   await placeSticky(alice, 'domain_event', 300, 420, 'Order Placed'); // seq 2, 3
   await placeSticky(alice, 'command', 600, 420, 'Place Order'); // seq 4, 5
   await sticky(alice, 'Order Placed').click();
@@ -138,8 +127,8 @@ test('history shows an earlier state, and restoring it brings it back in both br
   await expect(alice.locator('.history-slider')).toHaveAttribute('max', '7');
 });
 
-test('a locked board refuses edits with a clear message', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Locking');
+test('a locked board refuses edits with a clear message', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Locking');
   await alice.click('.lock-toggle');
   await expect(bob.locator('.locked-badge')).toBeVisible();
   await bob.click('.palette-item[data-kind="domain_event"]');
@@ -150,8 +139,8 @@ test('a locked board refuses edits with a clear message', async ({ browser }) =>
   await expect(bob.locator('.locked-badge')).toHaveCount(0);
 });
 
-test('shift-click selects several stickies; they move and are deleted together', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Selection');
+test('shift-click selects several stickies; they move and are deleted together', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Selection');
   await placeSticky(alice, 'domain_event', 300, 420, 'Seat Reserved');
   await placeSticky(alice, 'domain_event', 520, 420, 'Ticket Issued');
   await placeSticky(alice, 'hotspot', 800, 250, 'Refunds?');
@@ -178,8 +167,8 @@ test('shift-click selects several stickies; they move and are deleted together',
   await expect(sticky(bob, 'Refunds?')).toBeVisible();
 });
 
-test('a sticky is resized by its corner and its kind changed in the inspector', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Details');
+test('a sticky is resized by its corner and its kind changed in the inspector', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Details');
   await placeSticky(alice, 'domain_event', 300, 420, 'Payment Failed');
   await sticky(alice, 'Payment Failed').click();
   const width = (await sticky(bob, 'Payment Failed').boundingBox())!.width;
@@ -195,8 +184,8 @@ test('a sticky is resized by its corner and its kind changed in the inspector', 
   await expect(sticky(bob, 'Payment Failed')).toHaveAttribute('data-kind', 'hotspot');
 });
 
-test('history plays back to the present at the chosen speed, showing who did what', async ({ browser }) => {
-  const [alice] = await twoUsers(browser, 'Playback');
+test('history plays back to the present at the chosen speed, showing who did what', async ({ browser, server }) => {
+  const [alice] = await twoUsers(browser, server.url, 'Playback');
   await alice.fill('.name-input', 'Alice');
   await alice.locator('.name-input').press('Enter');
   await expect(alice.locator('.status')).toHaveAttribute('data-status', 'live');
@@ -215,8 +204,8 @@ test('history plays back to the present at the chosen speed, showing who did wha
   await expect(alice.locator('.history-bar')).toHaveCount(0);
 });
 
-test('an arrow gets a label that the other browser shows', async ({ browser }) => {
-  const [alice, bob] = await twoUsers(browser, 'Labels');
+test('an arrow gets a label that the other browser shows', async ({ browser, server }) => {
+  const [alice, bob] = await twoUsers(browser, server.url, 'Labels');
   await placeSticky(alice, 'command', 200, 420, 'Reserve Seat');
   await placeSticky(alice, 'aggregate', 600, 420, 'Reservation');
   await alice.keyboard.press('k');

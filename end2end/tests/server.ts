@@ -1,5 +1,6 @@
 // Runs the real Stormwall binary (built by `cargo leptos build --release`) on a throwaway
 // SQLite file, so tests can kill and restart it like an operator would.
+import { test as base } from '@playwright/test';
 import { spawn, ChildProcess } from 'node:child_process';
 import * as fs from 'node:fs';
 import * as os from 'node:os';
@@ -70,3 +71,15 @@ export class Server {
     fs.rmSync(this.dir, { recursive: true, force: true });
   }
 }
+
+/** Playwright's `test` with a fresh server (and database) for each test, stopped after it. */
+export const test = base.extend<{ server: Server }>({
+  // eslint-disable-next-line no-empty-pattern
+  server: async ({}, use) => {
+    const server = new Server();
+    await server.start();
+    await use(server);
+    await server.stop();
+  },
+});
+export { expect } from '@playwright/test';

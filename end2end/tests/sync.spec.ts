@@ -1,17 +1,6 @@
-import { test, expect, Page, WebSocketRoute } from '@playwright/test';
-import { Server } from './server';
+import { Browser, Page, WebSocketRoute } from '@playwright/test';
+import { test, expect } from './server';
 import { createBoard, openBoard, placeSticky, sticky } from './helpers';
-
-let server: Server;
-
-test.beforeEach(async () => {
-  server = new Server();
-  await server.start();
-});
-
-test.afterEach(async () => {
-  await server.stop();
-});
 
 /** Puts a page's board sockets behind a switch: "offline" cuts them and refuses new ones. */
 async function networkSwitch(page: Page) {
@@ -40,24 +29,38 @@ async function texts(page: Page): Promise<string[]> {
   return (await page.locator('.sticky .sticky-text').allInnerTexts()).map((t) => t.trim()).sort();
 }
 
-test('a browser that goes offline keeps editing, and both browsers converge when it is back', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage();
+/**
+ * Alice (behind a network switch) and Bob on a new board with one sticky of Alice's that both
+ * see and the server has confirmed; then Alice goes offline.
+ */
+async function aliceGoesOffline(browser: Browser, base: string, title: string, kind: string, text: string) {
+  const context = await browser.newContext();
+  const alice = await context.newPage();
   const bob = await (await browser.newContext()).newPage();
   const net = await networkSwitch(alice);
-  const url = await createBoard(alice, server.url, 'Flaky Wi-Fi');
+  const url = await createBoard(alice, base, title);
   await openBoard(bob, url);
-  await placeSticky(alice, 'domain_event', 300, 420, 'Ticket Reserved');
-  await expect(sticky(bob, 'Ticket Reserved')).toBeVisible();
+  await placeSticky(alice, kind, 300, 420, text);
+  await expect(sticky(bob, text)).toBeVisible();
   await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '0');
-
   await net.goOffline();
   await expect(alice.locator('.status')).toHaveAttribute('data-status', 'reconnecting');
+  return { context, alice, bob, net, url };
+}
+
+/** Opens a sticky's editor and saves a new text. */
+async function editText(page: Page, from: string, to: string) {
+  await sticky(page, from).dblclick();
+  await page.locator('.sticky-editor').fill(to);
+  await page.locator('.sticky-editor').press('Enter');
+}
+
+test('a browser that goes offline keeps editing, and both browsers converge when it is back', async ({ browser, server }) => {
+  const { alice, bob, net, url } = await aliceGoesOffline(browser, server.url, 'Flaky Wi-Fi', 'domain_event', 'Ticket Reserved');
 
   // Offline, the wall keeps working: a new sticky and an edit show at once, and wait.
   await placeSticky(alice, 'command', 700, 420, 'Reserve Ticket');
-  await sticky(alice, 'Ticket Reserved').dblclick();
-  await alice.locator('.sticky-editor').fill('Ticket Reserved For Attendee');
-  await alice.locator('.sticky-editor').press('Enter');
+  await editText(alice, 'Ticket Reserved', 'Ticket Reserved For Attendee');
   await expect(sticky(alice, 'Ticket Reserved For Attendee')).toBeVisible();
   await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '3'); // the new sticky, its text, the edit
   await expect(alice.locator('.status')).toContainText('3 changes waiting');
@@ -85,22 +88,10 @@ test('a browser that goes offline keeps editing, and both browsers converge when
   expect(await texts(carol)).toEqual(expected);
 });
 
-test('a change the server refuses is rolled back with its reason', async ({ browser }) => {
-  const alice = await (await browser.newContext()).newPage();
-  const bob = await (await browser.newContext()).newPage();
-  const net = await networkSwitch(alice);
-  const url = await createBoard(alice, server.url, 'Rollback');
-  await openBoard(bob, url);
-  await placeSticky(alice, 'hotspot', 300, 420, 'Who pays refunds?');
-  await expect(sticky(bob, 'Who pays refunds?')).toBeVisible();
-  await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '0');
-
+test('a change the server refuses is rolled back with its reason', async ({ browser, server }) => {
   // Alice, offline, edits the hotspot; Bob deletes it meanwhile.
-  await net.goOffline();
-  await expect(alice.locator('.status')).toHaveAttribute('data-status', 'reconnecting');
-  await sticky(alice, 'Who pays refunds?').dblclick();
-  await alice.locator('.sticky-editor').fill('Finance pays refunds');
-  await alice.locator('.sticky-editor').press('Enter');
+  const { alice, bob, net } = await aliceGoesOffline(browser, server.url, 'Rollback', 'hotspot', 'Who pays refunds?');
+  await editText(alice, 'Who pays refunds?', 'Finance pays refunds');
   await expect(sticky(alice, 'Finance pays refunds')).toBeVisible();
   await sticky(bob, 'Who pays refunds?').click();
   await bob.keyboard.press('Delete');
@@ -114,13 +105,34 @@ test('a change the server refuses is rolled back with its reason', async ({ brow
   await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '0');
 });
 
+test('changes made offline survive closing the tab and are sent on the next visit', async ({ browser, server }) => {
+  const { context, alice, bob, url } = await aliceGoesOffline(browser, server.url, 'Closed laptop', 'aggregate', 'Order');
+  await editText(alice, 'Order', 'Purchase Order');
+  await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '1');
+  // Closing with an unsaved change: the browser asks first. She leaves anyway.
+  const dialog = alice.waitForEvent('dialog');
+  await alice.close({ runBeforeUnload: true });
+  const asked = await dialog;
+  expect(asked.type()).toBe('beforeunload');
+  await asked.accept();
+  await expect.poll(() => alice.isClosed()).toBe(true);
+  await expect(sticky(bob, 'Purchase Order')).toHaveCount(0);
+
+  // Later, online again, the board is opened in the same browser: the waiting edit goes out.
+  const again = await context.newPage();
+  await openBoard(again, url);
+  await expect(sticky(bob, 'Purchase Order')).toBeVisible();
+  await expect(again.locator('.status')).toHaveAttribute('data-unsaved', '0');
+  await expect(sticky(again, 'Purchase Order')).toBeVisible();
+});
+
 async function rename(page: Page, name: string) {
   await page.fill('.name-input', name);
   await page.press('.name-input', 'Tab');
   await expect(page.locator('.status')).toHaveAttribute('data-status', 'live');
 }
 
-test('presence shows who is here, their pointers and what they edit, and forgets who left', async ({ browser }) => {
+test('presence shows who is here, their pointers and what they edit, and forgets who left', async ({ browser, server }) => {
   const alice = await (await browser.newContext()).newPage();
   const bob = await (await browser.newContext()).newPage();
   const url = await createBoard(alice, server.url, 'Presence');

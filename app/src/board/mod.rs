@@ -412,10 +412,19 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         }
     });
     let key_handle = window_event_listener(ev::keydown, move |e| on_key(ui, e));
+    // Leaving with changes the server has not confirmed: the browser asks first (they are
+    // also kept for the next visit, see `BoardClient::persist`).
+    let unload_handle = window_event_listener(ev::beforeunload, move |e| {
+        if client.unsaved.get_untracked() > 0 {
+            e.prevent_default();
+            e.set_return_value("Some changes are not saved yet.");
+        }
+    });
     on_cleanup(move || {
         move_handle.remove();
         up_handle.remove();
         key_handle.remove();
+        unload_handle.remove();
     });
 
     let on_wall_pointerdown = move |e: ev::PointerEvent| {
