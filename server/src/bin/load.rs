@@ -163,6 +163,8 @@ struct Shared {
     acked: HashSet<Uuid>,
     errors: HashMap<String, u64>,
     reconnects: u64,
+    /// Fresh welcomes to clients that fell too far behind (events skipped, not received).
+    rewelcomes: u64,
 }
 
 struct Run {
@@ -314,6 +316,11 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                                     shared.acks.push(now.duration_since(at).as_secs_f64() * 1000.0);
                                 }
                             }
+                        }
+                        // A receiver that fell too far behind gets the board afresh instead
+                        // of the events it missed: those never count as receipts.
+                        ServerMsg::Welcome { .. } => {
+                            run.shared.lock().unwrap().rewelcomes += 1;
                         }
                         ServerMsg::Error { code, command_id, .. } => {
                             if let Some(c) = command_id {
@@ -498,8 +505,13 @@ async fn load(args: Args) -> Result<(), String> {
         );
     }
     println!(
-        "errors: {:?}; reconnects: {}",
-        shared.errors, shared.reconnects
+        "errors: {:?}; reconnects: {}; fresh welcomes to clients that fell behind: {}",
+        shared.errors, shared.reconnects, shared.rewelcomes
+    );
+    println!(
+        "commands received by every other client on their board: {} of {}",
+        shared.slowest.len(),
+        shared.sent.len()
     );
 
     server.kill().await;
