@@ -272,30 +272,9 @@ impl EventStore {
         Ok(row.try_get::<i64, _>("n")? as u64)
     }
 
-    /// Appends `events` after `last_seq` in one transaction: all of them or none. The primary
+    /// Appends the events of one or several commands (group commit), in order after
+    /// `last_seq`, in one transaction: one fsync for all of them, all or nothing. The primary
     /// key `(board_id, seq)` refuses a second writer that raced this one.
-    pub async fn append(
-        &self,
-        board: BoardId,
-        last_seq: u64,
-        command_id: Option<Uuid>,
-        author: Option<&str>,
-        events: &[Event],
-    ) -> Result<(), StoreError> {
-        self.append_batch(
-            board,
-            last_seq,
-            &[Appended {
-                command_id,
-                author,
-                events,
-            }],
-        )
-        .await
-    }
-
-    /// Group commit: the events of several commands, in order after `last_seq`, in one
-    /// transaction (one fsync for all of them). All or nothing.
     pub async fn append_batch(
         &self,
         board: BoardId,

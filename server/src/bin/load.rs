@@ -564,6 +564,15 @@ async fn check_log(db: &str, boards: &[BoardId], acked: &HashSet<Uuid>) -> Resul
     Ok(lost == 0 && duplicated == 0 && gaps == 0)
 }
 
+/// A socket on a board whose welcome has been read, so its session is fully set up.
+async fn joined(addr: &str, board: BoardId) -> Result<Socket, String> {
+    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/boards/{board}"))
+        .await
+        .map_err(|e| e.to_string())?;
+    let _ = ws.next().await;
+    Ok(ws)
+}
+
 /// Resident memory of the server: per idle connected client, and per open board.
 async fn memory(args: Args) -> Result<(), String> {
     let (dir, db) = temp_db();
@@ -571,20 +580,13 @@ async fn memory(args: Args) -> Result<(), String> {
     let settle = || tokio::time::sleep(Duration::from_millis(1500));
     let board = server.create_board("Memory").await?;
     // One connection first, so that lazily built state is not counted per client.
-    let (_first, _) =
-        tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{board}", server.addr))
-            .await
-            .map_err(|e| e.to_string())?;
+    let _first = joined(&server.addr, board).await?;
     settle().await;
     let m = args.boards.max(1);
     let before = server.rss_kib();
     for i in 0..m {
         let id = server.create_board(&format!("Board {i}")).await?;
-        let (mut ws, _) =
-            tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{id}", server.addr))
-                .await
-                .map_err(|e| e.to_string())?;
-        let _ = ws.next().await;
+        let mut ws = joined(&server.addr, id).await?;
         for s in 0..20 {
             let msg = ClientMsg::Command {
                 command_id: Uuid::new_v4(),
@@ -626,13 +628,7 @@ async fn memory(args: Args) -> Result<(), String> {
     let n = args.clients;
     let mut idle = Vec::with_capacity(n);
     for _ in 0..n {
-        let (mut ws, _) =
-            tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{board}", server.addr))
-                .await
-                .map_err(|e| e.to_string())?;
-        // Read the welcome, so the session is fully set up.
-        let _ = ws.next().await;
-        idle.push(ws);
+        idle.push(joined(&server.addr, board).await?);
     }
     settle().await;
     let with_clients = server.rss_kib();

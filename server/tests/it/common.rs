@@ -4,7 +4,7 @@ use futures::{SinkExt, StreamExt};
 use std::time::Duration;
 use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::{ClientMsg, ServerMsg};
-use stormwall_core::{BoardId, Command};
+use stormwall_core::{Board, BoardId, Command};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -82,12 +82,26 @@ impl Client {
 
     pub async fn command(&mut self, command: Command) -> Uuid {
         let command_id = Uuid::new_v4();
+        self.command_with_id(command_id, command).await;
+        command_id
+    }
+
+    /// Sends a command under a given id (a retry, or a queue sent again).
+    pub async fn command_with_id(&mut self, command_id: Uuid, command: Command) {
         let msg = ClientMsg::Command {
             command_id,
             command,
         };
         self.send_raw(serde_json::to_string(&msg).unwrap()).await;
-        command_id
+    }
+
+    /// The board as a newcomer gets it now, and its seq.
+    pub async fn board_now(server: &RunningServer, board: BoardId) -> (Board, u64) {
+        let (_, welcome) = Self::join(server, board).await;
+        let ServerMsg::Welcome { board, seq, .. } = welcome else {
+            unreachable!("join returns the welcome")
+        };
+        (board, seq)
     }
 
     /// The next protocol message about the board (presence is skipped); fails the test after

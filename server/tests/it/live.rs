@@ -168,13 +168,7 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
     // It left a snapshot, and comes back with everything.
     let reader = EventStore::open_read_only(&db.url()).await.unwrap();
     assert_eq!(reader.snapshot_count(board).await.unwrap(), 1);
-    let (_, welcome) = Client::join(&server, board).await;
-    let ServerMsg::Welcome {
-        board: state, seq, ..
-    } = welcome
-    else {
-        unreachable!()
-    };
+    let (state, seq) = Client::board_now(&server, board).await;
     assert_eq!(seq, 2);
     assert_eq!(state.stickies.len(), 1);
     server.stop().await;
@@ -242,11 +236,7 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
         .map(|i| (Uuid::new_v4(), add(&format!("Queued {i}"))))
         .collect();
     for (id, command) in &queue {
-        let msg = stormwall_core::protocol::ClientMsg::Command {
-            command_id: *id,
-            command: command.clone(),
-        };
-        alice.send_raw(serde_json::to_string(&msg).unwrap()).await;
+        alice.command_with_id(*id, command.clone()).await;
     }
     alice.close().await;
 
@@ -259,11 +249,7 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
         ServerMsg::Resume { since: 1, .. }
     ));
     for (id, command) in &queue {
-        let msg = stormwall_core::protocol::ClientMsg::Command {
-            command_id: *id,
-            command: command.clone(),
-        };
-        alice.send_raw(serde_json::to_string(&msg).unwrap()).await;
+        alice.command_with_id(*id, command.clone()).await;
     }
     let mut acked = Vec::new();
     while acked.len() < queue.len() {
@@ -274,13 +260,7 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
 
     // then every command is acknowledged and stored once, whatever reached the server first.
     assert_eq!(acked, queue.iter().map(|(id, _)| *id).collect::<Vec<_>>());
-    let (_, welcome) = Client::join(&server, board).await;
-    let ServerMsg::Welcome {
-        board: state, seq, ..
-    } = welcome
-    else {
-        unreachable!()
-    };
+    let (state, seq) = Client::board_now(&server, board).await;
     assert_eq!(seq, 6);
     assert_eq!(state.stickies.len(), 5);
     server.stop().await;

@@ -261,13 +261,7 @@ async fn a_batch_that_fails_half_way_stores_nothing() {
         (code.as_str(), cid),
         ("frame_size_out_of_range", Some(command_id))
     );
-    let (_, welcome) = Client::join(&server, board).await;
-    let ServerMsg::Welcome {
-        board: state, seq, ..
-    } = welcome
-    else {
-        unreachable!()
-    };
+    let (state, seq) = Client::board_now(&server, board).await;
     assert_eq!(seq, 1, "nothing partial was stored");
     assert!(state.stickies.is_empty());
     server.stop().await;
@@ -311,13 +305,7 @@ async fn a_retried_command_id_gets_the_original_outcome_and_no_second_event() {
         unreachable!()
     };
     assert_eq!(state.stickies.len(), 1);
-    let (_, again) = Client::join(&server, board).await;
-    let ServerMsg::Welcome {
-        seq, board: state, ..
-    } = again
-    else {
-        unreachable!()
-    };
+    let (state, seq) = Client::board_now(&server, board).await;
     assert_eq!((seq, state.stickies.len()), (2, 1));
     server.stop().await;
 }
@@ -379,13 +367,7 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
         alice_board.apply_mut(&event);
     }
     alice.expect_silence().await;
-    let (_, fresh) = Client::join(&server, board).await;
-    let ServerMsg::Welcome {
-        board: never_left, ..
-    } = fresh
-    else {
-        unreachable!()
-    };
+    let (never_left, _) = Client::board_now(&server, board).await;
     assert_eq!(alice_board, never_left);
 
     // Too far ahead (a different history): a fresh welcome instead.
