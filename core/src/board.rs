@@ -97,6 +97,55 @@ impl Sticky {
     }
 }
 
+/// Allowances per element in `Board::weight`, for its ids, geometry and JSON punctuation.
+const STICKY_ALLOWANCE: usize = 160;
+const FIELD_ALLOWANCE: usize = 24;
+const FRAME_ALLOWANCE: usize = 120;
+const CONNECTOR_ALLOWANCE: usize = 160;
+
+fn fields_weight(fields: &[Field]) -> usize {
+    fields
+        .iter()
+        .map(|f| FIELD_ALLOWANCE + f.name.len() + f.ty.len())
+        .sum()
+}
+
+impl Sticky {
+    pub fn weight(&self) -> usize {
+        STICKY_ALLOWANCE + self.text.len() + self.description.len() + fields_weight(&self.fields)
+    }
+}
+
+impl Frame {
+    pub fn weight(&self) -> usize {
+        FRAME_ALLOWANCE + self.name.len()
+    }
+}
+
+impl Connector {
+    pub fn weight(&self) -> usize {
+        CONNECTOR_ALLOWANCE + self.label.as_ref().map_or(0, String::len)
+    }
+}
+
+/// The most an event can add to `Board::weight` (what it replaces is not subtracted, so
+/// this errs on the side of "full" only within a few kilobytes of the budget).
+pub(crate) fn weight_added(event: &Event) -> usize {
+    match event {
+        Event::BoardCreated { title } | Event::BoardRenamed { title } => title.len(),
+        Event::StickyAdded { text, .. } => STICKY_ALLOWANCE + text.len(),
+        Event::StickyTextEdited { text, .. } => text.len(),
+        Event::StickyDescribed { description, .. } => description.len(),
+        Event::StickyFieldsSet { fields, .. } => fields_weight(fields),
+        Event::FrameAdded { name, .. } => FRAME_ALLOWANCE + name.len(),
+        Event::FrameRenamed { name, .. } => name.len(),
+        Event::ConnectorAdded { label, .. } => {
+            CONNECTOR_ALLOWANCE + label.as_ref().map_or(0, String::len)
+        }
+        _ => 0,
+    }
+}
+
 /// A bounded context drawn on the wall.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 pub struct Frame {
@@ -175,6 +224,20 @@ impl Board {
         self.connectors
             .values()
             .filter(move |c| c.from == sticky || c.to == sticky)
+    }
+
+    /// What the board weighs against `limits::MAX_BOARD_BYTES`: the bytes of all its text plus
+    /// a fixed allowance per element. Linear in the board; computed only for commands that
+    /// add content.
+    pub fn weight(&self) -> usize {
+        self.title.len()
+            + self.stickies.values().map(Sticky::weight).sum::<usize>()
+            + self.frames.values().map(Frame::weight).sum::<usize>()
+            + self
+                .connectors
+                .values()
+                .map(Connector::weight)
+                .sum::<usize>()
     }
 
     /// Folds one event into the board in place. Events are facts, so `apply` never fails: an

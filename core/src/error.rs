@@ -77,6 +77,14 @@ pub enum Error {
     BatchTooLarge { count: usize },
     #[error("a batch cannot contain another batch or create the board")]
     NestedBatch,
+    #[error("this board already holds {MAX_FRAMES} bounded contexts, the most one board can hold")]
+    TooManyFrames,
+    #[error("this board already holds {MAX_CONNECTORS} arrows, the most one board can hold")]
+    TooManyConnectors,
+    #[error("this board is full: its text would come to {bytes} bytes, and one board holds at most {MAX_BOARD_BYTES}; delete or shorten something first, or start a new board")]
+    BoardFull { bytes: usize },
+    #[error("the text contains control characters (such as U+{codepoint:04X}); only line breaks and tabs are allowed")]
+    ControlCharacter { codepoint: u32 },
 }
 
 impl Error {
@@ -117,6 +125,10 @@ impl Error {
             Error::Conflict(_) => "conflict",
             Error::BatchTooLarge { .. } => "batch_too_large",
             Error::NestedBatch => "nested_batch",
+            Error::TooManyFrames => "too_many_frames",
+            Error::TooManyConnectors => "too_many_connectors",
+            Error::BoardFull { .. } => "board_full",
+            Error::ControlCharacter { .. } => "control_character",
         }
     }
 }

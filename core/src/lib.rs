@@ -11,6 +11,8 @@
 //! - [`undo`]: undo, redo and restore as batches of ordinary commands, computed from states.
 //! - [`protocol`]: the WebSocket messages between browser and server (the only wire types).
 //! - [`limits`]: the size limits every layer agrees on.
+//! - [`pace`]: the rate limit's token bucket (the server enforces it, the browser paces under it).
+//! - [`text`]: rules for people's text that hold everywhere (invisible characters, display names).
 //!
 //! Nothing here does IO: no clock, no randomness, no network, no database. The same code runs
 //! in the server (to decide) and in the browser (to replay and apply what the server decided).
@@ -24,7 +26,9 @@ pub mod export;
 pub mod ids;
 pub mod kind;
 pub mod limits;
+pub mod pace;
 pub mod protocol;
+pub mod text;
 pub mod undo;
 
 pub use board::{apply, Board, Connector, Field, Frame, Position, Rect, Size, Sticky};

@@ -43,3 +43,25 @@ pub const MAX_BATCH: usize = 10_000;
 /// Stickies on one board. A big-picture workshop wall holds hundreds; this bound keeps one
 /// board's state (and every browser's copy of it) to a few megabytes.
 pub const MAX_STICKIES: usize = 5_000;
+
+/// Bounded contexts on one board. A Big Picture wall has a few dozen; this keeps the
+/// glossary, the derivation rules and every browser's copy of the board small.
+pub const MAX_FRAMES: usize = 500;
+
+/// Arrows on one board: two per sticky on average at the largest board, far more than a
+/// workshop draws, and still a bounded welcome.
+pub const MAX_CONNECTORS: usize = 10_000;
+
+/// A board's content budget, in bytes (see `Board::weight`): every text, definition, field,
+/// name and label, plus a fixed allowance per element for its ids and geometry. It bounds the
+/// `welcome`, the snapshots and the board file together: any board the server accepts can be
+/// exported and imported again (`MAX_BOARD_FILE_BYTES`).
+pub const MAX_BOARD_BYTES: usize = 8 * 1024 * 1024;
+
+/// Largest board file an import reads. A board at `MAX_BOARD_BYTES` exports to less than
+/// this even with every character escaped (JSON doubles `"` and `\`, pretty-printing adds
+/// indentation), as the test at the largest board checks.
+pub const MAX_BOARD_FILE_BYTES: usize = 32 * 1024 * 1024;
+
+/// Longest display name kept with a participant's events and shown to the others.
+pub const MAX_DISPLAY_NAME_CHARS: usize = 40;

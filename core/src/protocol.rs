@@ -100,6 +100,27 @@ pub enum ServerMsg {
     },
 }
 
+/// The `welcome` message as JSON, from a borrowed board: the server serialises it once per
+/// board version and shares the text between everyone who joins, instead of copying the
+/// board into a `ServerMsg` for each of them.
+pub fn welcome_json(board: &Board, seq: u64) -> String {
+    #[derive(Serialize)]
+    struct Welcome<'a> {
+        #[serde(rename = "type")]
+        kind: &'static str,
+        protocol: u32,
+        board: &'a Board,
+        seq: u64,
+    }
+    serde_json::to_string(&Welcome {
+        kind: "welcome",
+        protocol: PROTOCOL_VERSION,
+        board,
+        seq,
+    })
+    .expect("a board always serialises")
+}
+
 impl ServerMsg {
     pub fn error(code: &str, message: impl Into<String>, command_id: Option<Uuid>) -> Self {
         ServerMsg::Error {
@@ -157,5 +178,13 @@ mod tests {
         };
         let json = serde_json::to_string(&msg).unwrap();
         assert_eq!(serde_json::from_str::<ServerMsg>(&json).unwrap(), msg);
+        let ServerMsg::Welcome { board, .. } = &msg else {
+            unreachable!()
+        };
+        assert_eq!(
+            welcome_json(board, 2),
+            json,
+            "the shared welcome is the same message"
+        );
     }
 }

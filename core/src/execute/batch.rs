@@ -1,7 +1,8 @@
 //! Batches: several commands decided as one step, after their expectations are checked.
 
-use super::execute;
-use crate::limits::MAX_BATCH;
+use super::decide;
+use crate::board::weight_added;
+use crate::limits::{MAX_BATCH, MAX_BOARD_BYTES};
 use crate::{Board, Command, Error, Event, Expect};
 
 pub(super) fn run(
@@ -24,11 +25,17 @@ pub(super) fn run(
         if matches!(command, Command::Batch { .. } | Command::CreateBoard { .. }) {
             return Err(Error::NestedBatch);
         }
-        let decided = execute(&scratch, command)?;
+        let decided = decide(&scratch, command)?;
         for e in &decided {
             scratch.apply_mut(e);
         }
         events.extend(decided);
+    }
+    if events.iter().any(|e| weight_added(e) > 0) {
+        let bytes = scratch.weight();
+        if bytes > MAX_BOARD_BYTES {
+            return Err(Error::BoardFull { bytes });
+        }
     }
     Ok(events)
 }

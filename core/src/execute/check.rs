@@ -49,11 +49,26 @@ pub(super) fn label(label: Option<String>) -> Result<Option<String>, Error> {
     }
 }
 
+/// Line breaks and tabs are text; other control characters are paste debris that no one
+/// can see, and they would make every export escape them.
+fn printable(text: &str) -> Result<(), Error> {
+    match text
+        .chars()
+        .find(|c| c.is_control() && !matches!(c, '\n' | '\r' | '\t'))
+    {
+        Some(c) => Err(Error::ControlCharacter {
+            codepoint: c as u32,
+        }),
+        None => Ok(()),
+    }
+}
+
 /// Sticky text keeps its line breaks and spacing, but must say something.
 pub(super) fn text(text: &str) -> Result<(), Error> {
     if text.trim().is_empty() {
         return Err(Error::EmptyText);
     }
+    printable(text)?;
     let len = chars(text);
     if len > MAX_TEXT_CHARS {
         return Err(Error::TextTooLong { len });
@@ -62,6 +77,7 @@ pub(super) fn text(text: &str) -> Result<(), Error> {
 }
 
 pub(super) fn description(description: &str) -> Result<(), Error> {
+    printable(description)?;
     let len = chars(description);
     if len > MAX_DESCRIPTION_CHARS {
         return Err(Error::DescriptionTooLong { len });

@@ -14,6 +14,9 @@ pub(super) fn add(
     if board.connectors.contains_key(&id) {
         return Err(Error::DuplicateConnector(id));
     }
+    if board.connectors.len() >= crate::limits::MAX_CONNECTORS {
+        return Err(Error::TooManyConnectors);
+    }
     check::existing(board, from)?;
     check::existing(board, to)?;
     if from == to {

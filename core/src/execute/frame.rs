@@ -17,6 +17,9 @@ pub(super) fn add(
     if board.frames.contains_key(&id) {
         return Err(Error::DuplicateFrame(id));
     }
+    if board.frames.len() >= crate::limits::MAX_FRAMES {
+        return Err(Error::TooManyFrames);
+    }
     let name = check::name(name)?;
     check::rect(rect)?;
     Ok(vec![Event::FrameAdded { id, name, rect }])

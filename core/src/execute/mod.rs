@@ -8,12 +8,29 @@ mod connector;
 mod frame;
 mod sticky;
 
+use crate::board::weight_added;
+use crate::limits::MAX_BOARD_BYTES;
 use crate::{Board, Command, Error, Event};
 
 /// Decides what a command means for this board. Pure: it reads the board and returns events;
 /// applying them is the caller's job, after they are stored. A refused command returns the
 /// reason and no events: nothing partial is ever decided.
 pub fn execute(board: &Board, command: Command) -> Result<Vec<Event>, Error> {
+    // A batch checks the content budget itself, exactly, on the board it leaves.
+    let batch = matches!(command, Command::Batch { .. });
+    let events = decide(board, command)?;
+    let added: usize = events.iter().map(weight_added).sum();
+    if added > 0 && !batch {
+        let bytes = board.weight() + added;
+        if bytes > MAX_BOARD_BYTES {
+            return Err(Error::BoardFull { bytes });
+        }
+    }
+    Ok(events)
+}
+
+/// `execute` without the content budget: the routing to each group's rules.
+fn decide(board: &Board, command: Command) -> Result<Vec<Event>, Error> {
     if let Command::CreateBoard { title } = command {
         return board::create(board, title);
     }

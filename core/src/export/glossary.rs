@@ -4,6 +4,7 @@
 
 use super::ident;
 use crate::{Board, Sticky, StickyId, StickyKind};
+use indexmap::{IndexMap, IndexSet};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, HashMap};
 
@@ -19,6 +20,18 @@ pub struct ContextTerms {
     /// The bounded context's name; `None` for terms outside every frame.
     pub context: Option<String>,
     pub terms: Vec<Term>,
+    /// Terms of this context that differ only in spelling, case or plural, each group once.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub near_duplicate_groups: Vec<Vec<String>>,
+}
+
+/// How many names a term's `also_in` and `near_duplicates` list; the rest are counted. A
+/// term may have thousands of near duplicates on a big board, and listing all of them at
+/// every one of them made the glossary grow with the square of the board.
+pub const LISTED: usize = 5;
+
+fn is_zero(n: &usize) -> bool {
+    *n == 0
 }
 
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -29,10 +42,18 @@ pub struct Term {
     pub definition: Option<String>,
     /// "handled by aggregate “Order”", "emits domain event “Order Placed”"...
     pub used: Vec<String>,
-    /// Other bounded contexts with the same term (it may mean something else there).
+    /// Other bounded contexts with the same term (it may mean something else there), at most
+    /// `LISTED` of them.
     pub also_in: Vec<String>,
-    /// Terms in this context that differ only in spelling, case or plural.
+    /// How many more contexts have the term than `also_in` lists.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub also_in_more: usize,
+    /// Terms in this context that differ only in spelling, case or plural, at most `LISTED`
+    /// of them (the whole group is in `ContextTerms::near_duplicate_groups`).
     pub near_duplicates: Vec<String>,
+    /// How many more near duplicates there are than `near_duplicates` lists.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub near_duplicates_more: usize,
     /// The stickies that carry this term (for editing its definition in place; not exported).
     #[serde(skip)]
     pub stickies: Vec<crate::StickyId>,
@@ -162,11 +183,8 @@ pub fn glossary(board: &Board) -> Glossary {
                 // The same term written twice: one entry, everything it is used for.
                 let t = &mut terms[i];
                 t.stickies.push(s.id);
-                for u in used {
-                    if !t.used.contains(&u) {
-                        t.used.push(u);
-                    }
-                }
+                // Duplicates are dropped once the term is complete (below).
+                t.used.extend(used);
                 if t.definition.is_none() {
                     t.definition = definition;
                 }
@@ -179,56 +197,68 @@ pub fn glossary(board: &Board) -> Glossary {
                     definition,
                     used,
                     also_in: Vec::new(),
+                    also_in_more: 0,
                     near_duplicates: Vec::new(),
+                    near_duplicates_more: 0,
                     stickies: vec![s.id],
                 });
             }
         }
     }
-    // Cross-references: the same term in other contexts; near duplicates within one.
-    let mut contexts_of_term: HashMap<String, Vec<Option<String>>> = HashMap::new();
+    // Cross-references: the same term in other contexts; near duplicates within one. Each
+    // relation is gathered once in a set and each term lists at most `LISTED` names, so the
+    // glossary stays linear in the board.
+    let mut contexts_of_term: HashMap<String, IndexSet<Option<String>>> = HashMap::new();
     for ((_, c), terms) in &groups {
         for t in terms {
-            let list = contexts_of_term.entry(t.term.to_lowercase()).or_default();
-            if !list.contains(c) {
-                list.push(c.clone());
-            }
+            contexts_of_term
+                .entry(t.term.to_lowercase())
+                .or_default()
+                .insert(c.clone());
         }
     }
-    for ((_, context), terms) in groups.iter_mut() {
-        let mut by_key: HashMap<String, Vec<String>> = HashMap::new();
-        for t in terms.iter() {
-            let list = by_key.entry(near_key(&t.term)).or_default();
-            if !list.contains(&t.term) {
-                list.push(t.term.clone());
+    let mut contexts = Vec::with_capacity(groups.len());
+    for ((_, context), mut terms) in groups {
+        let mut by_key: IndexMap<String, IndexSet<String>> = IndexMap::new();
+        for t in &terms {
+            let key = near_key(&t.term);
+            if !key.is_empty() {
+                by_key.entry(key).or_default().insert(t.term.clone());
             }
         }
         for t in terms.iter_mut() {
-            t.also_in = contexts_of_term
-                .get(&t.term.to_lowercase())
-                .into_iter()
-                .flatten()
-                .filter(|c| *c != context)
+            if t.stickies.len() > 1 {
+                let used: IndexSet<String> = std::mem::take(&mut t.used).into_iter().collect();
+                t.used = used.into_iter().collect();
+            }
+            let shared = &contexts_of_term[&t.term.to_lowercase()];
+            let mut others = shared.iter().filter(|c| **c != context);
+            t.also_in = others
+                .by_ref()
+                .take(LISTED)
                 .map(|c| c.clone().unwrap_or_else(|| OUTSIDE.into()))
                 .collect();
-            let key = near_key(&t.term);
-            t.near_duplicates = if key.is_empty() {
-                Vec::new()
-            } else {
-                by_key[&key]
-                    .iter()
-                    .filter(|n| **n != t.term)
-                    .cloned()
-                    .collect()
-            };
+            t.also_in_more = others.count();
+            if let Some(group) = by_key.get(&near_key(&t.term)) {
+                let mut near = group.iter().filter(|n| **n != t.term);
+                t.near_duplicates = near.by_ref().take(LISTED).cloned().collect();
+                t.near_duplicates_more = group.len() - 1 - t.near_duplicates.len();
+            }
         }
+        let near_duplicate_groups = by_key
+            .into_values()
+            .filter(|g| g.len() > 1)
+            .map(|g| g.into_iter().collect())
+            .collect();
+        contexts.push(ContextTerms {
+            context,
+            terms,
+            near_duplicate_groups,
+        });
     }
     Glossary {
         board: board.title.clone(),
-        contexts: groups
-            .into_iter()
-            .map(|((_, context), terms)| ContextTerms { context, terms })
-            .collect(),
+        contexts,
         questions,
     }
 }
@@ -242,17 +272,26 @@ impl Term {
         }
         if !self.also_in.is_empty() {
             notes.push(format!(
-                "also used in {} (may mean something else there)",
-                self.also_in.join(", ")
+                "also used in {}{} (may mean something else there)",
+                self.also_in.join(", "),
+                and_more(self.also_in_more)
             ));
         }
         if !self.near_duplicates.is_empty() {
             notes.push(format!(
-                "near duplicate of {}",
-                self.near_duplicates.join(", ")
+                "near duplicate of {}{}",
+                self.near_duplicates.join(", "),
+                and_more(self.near_duplicates_more)
             ));
         }
         notes
+    }
+}
+
+fn and_more(n: usize) -> String {
+    match n {
+        0 => String::new(),
+        n => format!(" and {n} more"),
     }
 }
 
