@@ -11,6 +11,7 @@
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::time::Duration;
+use stormwall_core::pace::{self, TokenBucket};
 use stormwall_core::protocol::{ClientMsg, Participant, ServerMsg};
 use stormwall_core::{execute, undo, Board, BoardId, Command, Event, Position, StickyId};
 use uuid::Uuid;
@@ -46,9 +47,9 @@ static NEXT_INSTANCE: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU6
 /// queue is not thrown at the server (and its rate limit) all at once.
 const WINDOW: usize = 32;
 
-/// The client's own pace, a little under the server's limit (burst 200, 50 a second).
-const CLIENT_BURST: f64 = 150.0;
-const CLIENT_RATE: f64 = 40.0;
+/// The client's own pace, a little under the server's default limit (the same token bucket).
+const CLIENT_BURST: f64 = pace::BURST * 0.75;
+const CLIENT_RATE: f64 = pace::DEFAULT_RATE * 0.8;
 
 /// Milliseconds since some fixed point (the page's clock in the browser).
 fn js_now() -> f64 {
@@ -113,8 +114,8 @@ pub struct BoardClient {
     pub me: RwSignal<Option<Uuid>>,
     pub people: RwSignal<Vec<Participant>>,
     pending: StoredValue<Vec<Pending>>,
-    /// The send pacing bucket: tokens, and when it was last filled (ms).
-    tokens: StoredValue<(f64, f64)>,
+    /// The send pacing bucket, in seconds of the page's clock.
+    pace: StoredValue<TokenBucket>,
     pump_due: StoredValue<bool>,
     /// Whether a previous visit's queue has been taken up.
     #[cfg_attr(not(feature = "hydrate"), allow(dead_code))]
@@ -146,7 +147,11 @@ impl BoardClient {
             me: RwSignal::new(None),
             people: RwSignal::new(Vec::new()),
             pending: StoredValue::new(Vec::new()),
-            tokens: StoredValue::new((CLIENT_BURST, js_now())),
+            pace: StoredValue::new(TokenBucket::new(
+                CLIENT_RATE,
+                CLIENT_BURST,
+                js_now() / 1000.0,
+            )),
             pump_due: StoredValue::new(false),
             restored: StoredValue::new(false),
             presence: StoredValue::new((None, None)),
@@ -243,19 +248,27 @@ impl BoardClient {
             return;
         }
         let mut out = Vec::new();
+        let mut bucket = self.pace.get_value();
+        let now = js_now() / 1000.0;
         self.pending.update_value(|pending| {
             let in_flight = pending.iter().filter(|p| p.sent).count();
-            let room = WINDOW.saturating_sub(in_flight).min(self.take_tokens());
+            let room = WINDOW.saturating_sub(in_flight);
             for p in pending.iter_mut().filter(|p| !p.sent).take(room) {
+                // Stays under the server's rate limit, so that a long offline queue goes out in
+                // order instead of being refused half way; a big change is paid off after.
+                if !bucket.ready(now) {
+                    break;
+                }
+                bucket.charge(pace::expected_events(&p.command) as f64);
                 let msg = ClientMsg::Command {
                     command_id: p.command_id,
                     command: p.command.clone(),
                 };
                 out.push(serde_json::to_string(&msg).expect("commands always serialise"));
                 p.sent = true;
-                self.spend_token();
             }
         });
+        self.pace.set_value(bucket);
         let delivered = self.with_socket(|ws| match ws {
             Some(ws) if ws.ready_state() == web_sys::WebSocket::OPEN => {
                 out.iter().all(|text| ws.send_with_str(text).is_ok())
@@ -280,21 +293,6 @@ impl BoardClient {
                 Duration::from_millis(250),
             );
         }
-    }
-
-    /// Stays under the server's rate limit (a burst of 200, 50 a second) so that a long
-    /// offline queue goes out in order instead of being refused half way: how many commands
-    /// may go now.
-    fn take_tokens(&self) -> usize {
-        let now = js_now();
-        let (tokens, at) = self.tokens.get_value();
-        let tokens = (tokens + (now - at) / 1000.0 * CLIENT_RATE).min(CLIENT_BURST);
-        self.tokens.set_value((tokens, now));
-        tokens as usize
-    }
-
-    fn spend_token(&self) {
-        self.tokens.update_value(|(tokens, _)| *tokens -= 1.0);
     }
 
     fn unsend_all(&self) {

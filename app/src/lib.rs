@@ -53,7 +53,7 @@ pub fn App() -> impl IntoView {
     });
     view! {
         <Stylesheet id="leptos" href="/pkg/stormwall.css" />
-        <Title text="Stormwall" />
+        <Title formatter=title_text text="Stormwall" />
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("") view=home::HomePage />
@@ -61,6 +61,34 @@ pub fn App() -> impl IntoView {
             </Routes>
         </Router>
     }
+}
+
+/// Every page title goes through this. On the server, `leptos_meta` writes the `<title>` text
+/// into the HTML as it is, so a board titled `</title><script>…` would end the element and run
+/// the script: the text is escaped there. In the browser it becomes `document.title`, which
+/// is plain text and must not be escaped.
+fn title_text(text: String) -> String {
+    if cfg!(feature = "ssr") {
+        escape_html(&text)
+    } else {
+        text
+    }
+}
+
+/// Text made safe for HTML element content and attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 /// A 404 page; sets the HTTP status when rendered on the server.

@@ -9,9 +9,10 @@
 //! in memory only.
 
 use crate::store::{Appended, EventStore, StoreError};
-use std::collections::HashMap;
+use axum::extract::ws::Utf8Bytes;
+use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use stormwall_core::protocol::{Participant, ServerMsg};
+use stormwall_core::protocol::{welcome_json, Participant, ServerMsg};
 use stormwall_core::{execute, Board, BoardId, Command, Event, Position, StickyId};
 use thiserror::Error;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -31,6 +32,9 @@ const COLOURS: [&str; 10] = [
     "#e8590c", "#1971c2", "#2f9e44", "#9c36b5", "#c2255c", "#0c8599", "#e67700", "#5f3dc4",
     "#087f5b", "#495057",
 ];
+
+/// A message as it goes on the wire: serialised once, shared (a cheap clone) by every session.
+pub type Wire = Utf8Bytes;
 
 #[derive(Debug, Error)]
 pub enum BoardError {
@@ -52,25 +56,34 @@ impl BoardError {
     }
 }
 
+/// A command's outcome once stored: the board's seq after its events, and how many events it
+/// produced (0 for a retry of a stored command, or a change that changed nothing).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Done {
+    pub seq: u64,
+    pub events: u64,
+}
+
 /// A stored event as it goes out: its seq, and the `event` message serialised once for all.
 #[derive(Debug)]
 pub struct Outgoing {
     pub seq: u64,
-    pub json: String,
+    pub json: Wire,
 }
 
 /// A presence message as it goes out, serialised once; `from` does not need its own echo.
 #[derive(Debug)]
 pub struct PresenceOut {
     pub from: Uuid,
-    pub json: String,
+    pub json: Wire,
 }
 
-/// What a participant gets on joining: the board as of `seq`, every event after it, the
+/// What a participant gets on joining: the `welcome` (the board as of `seq`, serialised once
+/// per version of the board and shared by everyone joining it), every event after it, the
 /// people on the board (themselves included) and their presence updates from now on.
 pub struct Joined {
-    pub board: Board,
     pub seq: u64,
+    pub welcome: Wire,
     pub events: broadcast::Receiver<Arc<Outgoing>>,
     pub presence: broadcast::Receiver<Arc<PresenceOut>>,
     pub roster: Vec<Participant>,
@@ -80,12 +93,12 @@ struct Execute {
     command_id: Option<Uuid>,
     author: Option<String>,
     command: Command,
-    reply: oneshot::Sender<Result<u64, BoardError>>,
+    reply: oneshot::Sender<Result<Done, BoardError>>,
 }
 
 enum Msg {
     State {
-        reply: oneshot::Sender<(Board, u64)>,
+        reply: oneshot::Sender<(Arc<Board>, u64)>,
     },
     Join {
         /// `None` for a watcher that is not a person (tools).
@@ -103,6 +116,57 @@ enum Msg {
     },
 }
 
+/// The command ids a board executed lately, with the seq after their events. Bounded: the
+/// `commands` table is the truth, and is asked about ids not found here unless this set still
+/// holds every id the board ever executed (`complete`).
+#[derive(Debug, Default)]
+pub struct RecentCommands {
+    seq_of: HashMap<Uuid, u64>,
+    order: VecDeque<Uuid>,
+    incomplete: bool,
+}
+
+impl RecentCommands {
+    /// Ids kept in memory per open board.
+    pub const CAPACITY: usize = 4096;
+
+    /// From the latest executed commands, oldest first; `complete` when they are all there are.
+    pub fn from_latest(latest: Vec<(Uuid, u64)>, complete: bool) -> Self {
+        let mut recent = Self {
+            incomplete: !complete,
+            ..Self::default()
+        };
+        for (id, seq) in latest {
+            recent.insert(id, seq);
+        }
+        recent
+    }
+
+    fn get(&self, id: &Uuid) -> Option<u64> {
+        self.seq_of.get(id).copied()
+    }
+
+    fn insert(&mut self, id: Uuid, seq: u64) {
+        if self.seq_of.insert(id, seq).is_none() {
+            self.order.push_back(id);
+        }
+        while self.order.len() > Self::CAPACITY {
+            if let Some(old) = self.order.pop_front() {
+                self.seq_of.remove(&old);
+                self.incomplete = true;
+            }
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.seq_of.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.seq_of.is_empty()
+    }
+}
+
 /// A cloneable handle to a board actor. The actor ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct BoardHandle {
@@ -113,32 +177,42 @@ pub struct BoardHandle {
 }
 
 impl BoardHandle {
-    /// Starts the actor for a board whose log has been loaded into `board` up to `seq`. It
-    /// writes a snapshot every `snapshot_every` events (0: never).
+    /// Starts the actor for a board whose log has been loaded into `board` up to `seq`, with
+    /// no executed commands known (a new board).
     pub fn spawn(store: EventStore, board: Board, seq: u64, snapshot_every: u64) -> Self {
-        Self::spawn_with(store, board, seq, snapshot_every, HashMap::new())
+        Self::spawn_with(
+            store,
+            board,
+            seq,
+            snapshot_every,
+            RecentCommands::from_latest(Vec::new(), true),
+        )
     }
 
-    /// As `spawn`, knowing the commands the board has already executed (for idempotency).
+    /// As `spawn`, knowing the commands the board executed lately (for idempotency). It
+    /// writes a snapshot every `snapshot_every` events or so (0: never; see `maybe_snapshot`).
     pub fn spawn_with(
         store: EventStore,
         board: Board,
         seq: u64,
         snapshot_every: u64,
-        executed: HashMap<Uuid, u64>,
+        executed: RecentCommands,
     ) -> Self {
         let (tx, rx) = mpsc::channel(MAILBOX);
         let id = board.id;
         let (done, finished) = watch::channel(());
         let actor = BoardActor {
             store,
-            board,
+            board: Arc::new(board),
             seq,
             events: broadcast::channel(BROADCAST_BUFFER).0,
             presence: broadcast::channel(PRESENCE_BUFFER).0,
             roster: Vec::new(),
+            welcome: None,
             snapshot_every,
             snapshot_seq: seq,
+            backlog_bytes: 0,
+            snapshot_bytes: 0,
             executed,
         };
         tokio::spawn(async move {
@@ -152,8 +226,8 @@ impl BoardHandle {
         self.id
     }
 
-    /// The board as it is now, and its seq.
-    pub async fn state(&self) -> Result<(Board, u64), BoardError> {
+    /// The board as it is now (shared, not copied), and its seq.
+    pub async fn state(&self) -> Result<(Arc<Board>, u64), BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::State { reply })
@@ -179,7 +253,7 @@ impl BoardHandle {
         author: Option<String>,
         command: Command,
     ) -> Result<u64, BoardError> {
-        self.submit(command_id, author, command).await?.await
+        Ok(self.submit(command_id, author, command).await?.await?.seq)
     }
 
     /// Queues a command (waiting only for room in the mailbox, so commands keep their order)
@@ -190,7 +264,7 @@ impl BoardHandle {
         command_id: Option<Uuid>,
         author: Option<String>,
         command: Command,
-    ) -> Result<impl std::future::Future<Output = Result<u64, BoardError>>, BoardError> {
+    ) -> Result<impl std::future::Future<Output = Result<Done, BoardError>>, BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
             .send(Msg::Execute(Execute {
@@ -238,25 +312,31 @@ impl BoardHandle {
 
 struct BoardActor {
     store: EventStore,
-    board: Board,
+    /// Shared with exports and snapshots while they read it; copied only if it changes then.
+    board: Arc<Board>,
     seq: u64,
     events: broadcast::Sender<Arc<Outgoing>>,
     presence: broadcast::Sender<Arc<PresenceOut>>,
     /// The people connected, in the order they came.
     roster: Vec<Participant>,
+    /// The `welcome` for the board at a seq, kept while the board does not change.
+    welcome: Option<(u64, Wire)>,
     snapshot_every: u64,
     /// The seq of the last snapshot written (or of the state loaded at start).
     snapshot_seq: u64,
-    /// Command ids already stored, with the seq after their events.
-    executed: HashMap<Uuid, u64>,
+    /// Bytes of the events stored since the last snapshot.
+    backlog_bytes: usize,
+    /// Size of the last snapshot written (0 before the first).
+    snapshot_bytes: usize,
+    executed: RecentCommands,
 }
 
 /// What a command in a group commit comes to, once the commit is known.
 enum Outcome {
     /// Refused, or a retry of a stored command: its answer does not depend on the commit.
-    Known(Result<u64, BoardError>),
-    /// The seq after its events, once the commit succeeds.
-    Committed(u64),
+    Known(Result<Done, BoardError>),
+    /// Its outcome, once the commit succeeds.
+    Committed(Done),
 }
 
 impl BoardActor {
@@ -299,8 +379,8 @@ impl BoardActor {
                     self.arrive(id, name);
                 }
                 let _ = reply.send(Joined {
-                    board: self.board.clone(),
                     seq: self.seq,
+                    welcome: self.welcome(),
                     events: self.events.subscribe(),
                     presence: self.presence.subscribe(),
                     roster: self.roster.clone(),
@@ -330,6 +410,18 @@ impl BoardActor {
         }
     }
 
+    /// The welcome for the board as it is: serialised once per version, however many join.
+    fn welcome(&mut self) -> Wire {
+        match &self.welcome {
+            Some((seq, json)) if *seq == self.seq => json.clone(),
+            _ => {
+                let json = Wire::from(welcome_json(&self.board, self.seq));
+                self.welcome = Some((self.seq, json.clone()));
+                json
+            }
+        }
+    }
+
     /// Adds a participant (or keeps them, on a rejoin) and tells the others.
     fn arrive(&mut self, id: Uuid, name: String) {
         if self.roster.iter().any(|p| p.id == id) {
@@ -353,12 +445,46 @@ impl BoardActor {
     fn share(&self, from: Uuid, msg: &ServerMsg) {
         let json = serde_json::to_string(msg).expect("server messages always serialise");
         // No receivers is fine: nobody is watching.
-        let _ = self.presence.send(Arc::new(PresenceOut { from, json }));
+        let _ = self.presence.send(Arc::new(PresenceOut {
+            from,
+            json: json.into(),
+        }));
+    }
+
+    /// The outcomes of the batch's commands that ran before (a retry), from memory or, for
+    /// ids not remembered there, from the `commands` table.
+    async fn earlier_outcomes(&self, batch: &[Execute]) -> Result<HashMap<Uuid, u64>, StoreError> {
+        let mut known = HashMap::new();
+        let mut ask = Vec::new();
+        for id in batch.iter().filter_map(|e| e.command_id) {
+            match self.executed.get(&id) {
+                Some(seq) => {
+                    known.insert(id, seq);
+                }
+                None if self.executed.incomplete => ask.push(id),
+                None => {}
+            }
+        }
+        if !ask.is_empty() {
+            known.extend(self.store.find_commands(self.board.id, &ask).await?);
+        }
+        Ok(known)
     }
 
     /// Executes a batch of commands in order, stores all their events in one transaction and
     /// answers each. Returns false when the board cannot go on (see `reload`).
     async fn execute_batch(&mut self, batch: Vec<Execute>) -> bool {
+        let earlier = match self.earlier_outcomes(&batch).await {
+            Ok(earlier) => earlier,
+            Err(e) => {
+                tracing::error!(board = %self.board.id, error = %e, "reading executed commands failed");
+                let e = Arc::new(e);
+                for command in batch {
+                    let _ = command.reply.send(Err(BoardError::Storage(e.clone())));
+                }
+                return true;
+            }
+        };
         let start_seq = self.seq;
         let mut seq = self.seq;
         let mut outcomes = Vec::with_capacity(batch.len());
@@ -373,12 +499,20 @@ impl BoardActor {
         {
             // A retried command gets its original outcome; it never produces events twice.
             if let Some(c) = command_id {
-                if let Some(done) = self.executed.get(&c) {
-                    outcomes.push((reply, Outcome::Known(Ok(*done))));
+                if let Some(&done) = earlier.get(&c) {
+                    let done = Done {
+                        seq: done,
+                        events: 0,
+                    };
+                    outcomes.push((reply, Outcome::Known(Ok(done))));
                     continue;
                 }
-                if let Some(done) = in_batch.get(&c) {
-                    outcomes.push((reply, Outcome::Committed(*done)));
+                if let Some(&done) = in_batch.get(&c) {
+                    let done = Done {
+                        seq: done,
+                        events: 0,
+                    };
+                    outcomes.push((reply, Outcome::Committed(done)));
                     continue;
                 }
             }
@@ -387,17 +521,22 @@ impl BoardActor {
             match execute(&self.board, command) {
                 Err(e) => outcomes.push((reply, Outcome::Known(Err(e.into())))),
                 Ok(events) => {
-                    for event in &events {
-                        self.board.apply_mut(event);
+                    if !events.is_empty() {
+                        let board = Arc::make_mut(&mut self.board);
+                        for event in &events {
+                            board.apply_mut(event);
+                        }
                     }
-                    seq += events.len() as u64;
+                    let count = events.len() as u64;
+                    seq += count;
                     if !events.is_empty() {
                         if let Some(c) = command_id {
                             in_batch.insert(c, seq);
                         }
                         stored.push((command_id, author, events));
                     }
-                    outcomes.push((reply, Outcome::Committed(seq)));
+                    let done = Done { seq, events: count };
+                    outcomes.push((reply, Outcome::Committed(done)));
                 }
             }
         }
@@ -438,20 +577,24 @@ impl BoardActor {
                     };
                     let json =
                         serde_json::to_string(&msg).expect("server messages always serialise");
+                    self.backlog_bytes += json.len();
                     let _ = self.events.send(Arc::new(Outgoing {
                         seq: self.seq,
-                        json,
+                        json: json.into(),
                     }));
                 }
                 if let Some(c) = command_id {
                     self.executed.insert(c, self.seq);
                 }
             }
+            if self.seq != start_seq {
+                self.welcome = None;
+            }
         }
         for (reply, outcome) in outcomes {
             let answer = match (outcome, &failure) {
                 (Outcome::Known(answer), _) => answer,
-                (Outcome::Committed(seq), None) => Ok(seq),
+                (Outcome::Committed(done), None) => Ok(done),
                 (Outcome::Committed(_), Some(e)) => Err(BoardError::Storage(e.clone())),
             };
             let _ = reply.send(answer);
@@ -460,16 +603,42 @@ impl BoardActor {
     }
 
     /// Snapshots are a cache for opening the board: a failure is logged, never returned.
+    /// One is due after `snapshot_every` events that also come to a quarter of the last
+    /// snapshot's size: however the events are sent, snapshots never write more than about
+    /// four times what the log itself grew by, and only the latest few are kept.
     async fn maybe_snapshot(&mut self) {
-        if self.snapshot_every == 0 || self.seq - self.snapshot_seq < self.snapshot_every {
+        let events = self.seq - self.snapshot_seq;
+        if self.snapshot_every == 0
+            || events < self.snapshot_every
+            || self.backlog_bytes < self.snapshot_bytes / 4
+        {
             return;
         }
         self.snapshot().await;
     }
 
     async fn snapshot(&mut self) {
-        match self.store.save_snapshot(&self.board, self.seq).await {
-            Ok(()) => self.snapshot_seq = self.seq,
+        // Serialised off the async workers: a big board takes tens of milliseconds.
+        let board = self.board.clone();
+        let state = match tokio::task::spawn_blocking(move || serde_json::to_string(&*board)).await
+        {
+            Ok(Ok(state)) => state,
+            _ => {
+                tracing::warn!(board = %self.board.id, "snapshot could not be serialised");
+                return;
+            }
+        };
+        let bytes = state.len();
+        match self
+            .store
+            .save_snapshot(self.board.id, self.seq, state)
+            .await
+        {
+            Ok(()) => {
+                self.snapshot_seq = self.seq;
+                self.backlog_bytes = 0;
+                self.snapshot_bytes = bytes;
+            }
             Err(e) => tracing::warn!(board = %self.board.id, error = %e, "snapshot failed"),
         }
     }
@@ -486,7 +655,7 @@ impl BoardActor {
                 return false;
             }
         };
-        let Ok(executed) = self.store.executed_commands(self.board.id).await else {
+        let Ok(executed) = self.store.recent_commands(self.board.id).await else {
             return false;
         };
         if opened.seq != self.seq {
@@ -495,9 +664,10 @@ impl BoardActor {
             // rejoin and start from a fresh welcome.
             self.events = broadcast::channel(BROADCAST_BUFFER).0;
         }
-        self.board = opened.board;
+        self.board = Arc::new(opened.board);
         self.seq = opened.seq;
         self.executed = executed;
+        self.welcome = None;
         true
     }
 }

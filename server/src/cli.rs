@@ -90,7 +90,7 @@ pub async fn run(config: &Config, cmd: &Cmd) -> Result<String, CliError> {
             let parsed = json::parse(&text).map_err(|e| CliError::Import(e.to_string()))?;
             let store = EventStore::open(&config.database).await?;
             let registry = Registry::new(store.clone(), config.settings());
-            let outcome = registry.import(&parsed).await;
+            let outcome = registry.import(parsed).await;
             registry.stop().await;
             store.close().await;
             let id = outcome.map_err(|e| CliError::Import(e.to_string()))?;

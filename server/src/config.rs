@@ -60,11 +60,13 @@ pub struct Config {
     )]
     pub synchronous: Synchronous,
 
-    /// Commands a connection may send per second on average (bursts of 200 are let through).
+    /// Events a connection's commands may produce per second on average (bursts of 200 are
+    /// let through; one command that produces many events is paid for afterwards).
     #[arg(
         long = "rate-limit",
         env = "STORMWALL_RATE_LIMIT",
-        default_value_t = 50.0
+        default_value_t = stormwall_core::pace::DEFAULT_RATE,
+        value_parser = seconds_or_rate(0.1, 1e9)
     )]
     pub rate_limit: f64,
 
@@ -73,9 +75,50 @@ pub struct Config {
     #[arg(
         long = "idle-board-secs",
         env = "STORMWALL_IDLE_BOARD_SECS",
-        default_value_t = 300.0
+        default_value_t = 300.0,
+        value_parser = seconds_or_rate(0.0, 7.0 * 86_400.0)
     )]
     pub idle_board_secs: f64,
+
+    /// The address(es) people use to reach this server, e.g. https://storm.example.com
+    /// (comma-separated, or the flag repeated). Requests naming any other host, and
+    /// state-changing requests from any other origin, are refused: this defends against DNS
+    /// rebinding and cross-site requests. Default: the listen address and localhost.
+    #[arg(
+        long = "public-url",
+        env = "STORMWALL_PUBLIC_URL",
+        value_delimiter = ','
+    )]
+    pub public_url: Vec<String>,
+
+    /// Most WebSocket connections the server holds at once.
+    #[arg(
+        long = "max-connections",
+        env = "STORMWALL_MAX_CONNECTIONS",
+        default_value_t = 1000,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_connections: u32,
+
+    /// Most WebSocket connections from one address (IPv6: one /64 network). Behind a reverse
+    /// proxy every connection comes from the proxy: raise this to `--max-connections`.
+    #[arg(
+        long = "max-connections-per-address",
+        env = "STORMWALL_MAX_CONNECTIONS_PER_ADDRESS",
+        default_value_t = 50,
+        value_parser = clap::value_parser!(u32).range(1..)
+    )]
+    pub max_connections_per_address: u32,
+
+    /// Seconds a message to a client may take to leave; a client that does not read for that
+    /// long is disconnected (it reconnects and catches up), so it cannot pin the server's memory.
+    #[arg(
+        long = "send-timeout-secs",
+        env = "STORMWALL_SEND_TIMEOUT_SECS",
+        default_value_t = 10.0,
+        value_parser = seconds_or_rate(0.1, 3_600.0)
+    )]
+    pub send_timeout_secs: f64,
 
     /// Without a command, the server runs.
     #[command(subcommand)]
@@ -125,13 +168,33 @@ pub enum ExportCmd {
     },
 }
 
+/// A parser for a number of seconds (or a rate) that must be finite and within `min..=max`:
+/// `inf`, `NaN` or a negative duration get a clear message instead of a panic at start.
+fn seconds_or_rate(min: f64, max: f64) -> impl Fn(&str) -> Result<f64, String> + Clone {
+    move |s: &str| {
+        let value: f64 = s
+            .trim()
+            .parse()
+            .map_err(|_| format!("{s:?} is not a number"))?;
+        if !value.is_finite() || value < min || value > max {
+            return Err(format!(
+                "{s} is out of range: use a number from {min} to {max}"
+            ));
+        }
+        Ok(value)
+    }
+}
+
 impl Config {
     /// What the registry, its sessions and board actors need of the configuration.
     pub fn settings(&self) -> crate::registry::Settings {
         crate::registry::Settings {
             snapshot_every: self.snapshot_every,
             rate_limit: self.rate_limit,
-            idle_board: std::time::Duration::from_secs_f64(self.idle_board_secs.max(0.0)),
+            idle_board: std::time::Duration::from_secs_f64(self.idle_board_secs),
+            max_connections: self.max_connections as usize,
+            max_connections_per_address: self.max_connections_per_address as usize,
+            send_timeout: std::time::Duration::from_secs_f64(self.send_timeout_secs),
         }
     }
 
@@ -143,8 +206,12 @@ impl Config {
             site_root: "target/site".into(),
             snapshot_every: 500,
             synchronous: Synchronous::Full,
-            rate_limit: 50.0,
+            rate_limit: stormwall_core::pace::DEFAULT_RATE,
             idle_board_secs: 300.0,
+            public_url: Vec::new(),
+            max_connections: 1000,
+            max_connections_per_address: 50,
+            send_timeout_secs: 10.0,
             command: None,
         }
     }

@@ -9,15 +9,38 @@ use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use std::sync::Arc;
 use stormwall_core::export::{glossary, ident, json, rust, File};
 use stormwall_core::{Board, BoardId};
 
-/// The live board behind an id from a URL.
-async fn board(registry: &Registry, id: &str) -> Result<Board, ApiError> {
+/// The live board behind an id from a URL (shared with its actor, not copied).
+async fn board(registry: &Registry, id: &str) -> Result<Arc<Board>, ApiError> {
     let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
     let board_id: BoardId = id.parse().map_err(|_| unknown())?;
     let handle = registry.open(board_id).await?.ok_or_else(unknown)?;
     Ok(handle.state().await?.0)
+}
+
+/// Runs CPU-heavy work (an export or import of a big board) on the blocking pool, so that it
+/// does not stall the sockets served by the same async worker.
+pub async fn blocking<T: Send + 'static>(
+    work: impl FnOnce() -> T + Send + 'static,
+) -> Result<T, ApiError> {
+    tokio::task::spawn_blocking(work)
+        .await
+        .map_err(|e| ApiError::Internal(e.to_string()))
+}
+
+/// Reads a board file and imports it as a new board: the HTTP endpoint and the home page's
+/// server function both come here.
+pub async fn import_file(registry: &Registry, body: Bytes) -> Result<BoardId, ApiError> {
+    let file = blocking(move || {
+        let text = std::str::from_utf8(&body)
+            .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
+        json::parse(text).map_err(|e| ApiError::BadRequest(e.to_string()))
+    })
+    .await??;
+    Ok(registry.import(file).await?)
 }
 
 fn download(content_type: &str, filename: &str, body: impl Into<axum::body::Body>) -> Response {
@@ -82,7 +105,8 @@ pub async fn glossary_handler(
     Query(q): Query<Format>,
 ) -> Result<Response, ApiError> {
     let board = board(&registry, &id).await?;
-    let (content_type, name, body) = glossary_file(&board, q.format.as_deref().unwrap_or("md"))?;
+    let format = q.format.unwrap_or_else(|| "md".into());
+    let (content_type, name, body) = blocking(move || glossary_file(&board, &format)).await??;
     Ok(download(content_type, &name, body))
 }
 
@@ -110,8 +134,13 @@ pub async fn rust_handler(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let board = board(&registry, &id).await?;
-    let generated = rust::generate(&board);
-    let bytes = rust_archive(&generated).map_err(|e| ApiError::Internal(e.to_string()))?;
+    let (generated, bytes) = blocking(move || {
+        let generated = rust::generate(&board);
+        let bytes = rust_archive(&generated);
+        (generated, bytes)
+    })
+    .await?;
+    let bytes = bytes.map_err(|e| ApiError::Internal(e.to_string()))?;
     Ok(download(
         "application/gzip",
         &format!("{}.tar.gz", generated.name),
@@ -136,7 +165,7 @@ pub async fn rust_preview(
         name,
         files,
         warnings,
-    } = rust::generate(&board);
+    } = blocking(move || rust::generate(&board)).await?;
     Ok(Json(Preview {
         name,
         files,
@@ -149,10 +178,11 @@ pub async fn json_handler(
     Path(id): Path<String>,
 ) -> Result<Response, ApiError> {
     let board = board(&registry, &id).await?;
+    let (name, file) = blocking(move || (slug(&board), json::to_string(&board))).await?;
     Ok(download(
         "application/json",
-        &format!("{}.stormwall.json", slug(&board)),
-        json::to_string(&board),
+        &format!("{name}.stormwall.json"),
+        file,
     ))
 }
 
@@ -161,9 +191,6 @@ pub async fn import_handler(
     State(registry): State<Registry>,
     body: Bytes,
 ) -> Result<(StatusCode, Json<crate::http::Created>), ApiError> {
-    let text = std::str::from_utf8(&body)
-        .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
-    let file = json::parse(text).map_err(|e| ApiError::BadRequest(e.to_string()))?;
-    let id = registry.import(&file).await?;
+    let id = import_file(&registry, body).await?;
     Ok((StatusCode::CREATED, Json(crate::http::Created { id })))
 }

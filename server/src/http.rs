@@ -8,6 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 use stormwall_core::protocol::BoardSummary;
 use stormwall_core::BoardId;
 use thiserror::Error;
@@ -106,10 +107,20 @@ pub async fn get_board(
 /// Most events one history request returns; clients page with `from`.
 pub const MAX_EVENTS_PER_REQUEST: u64 = 5_000;
 
-#[derive(Deserialize)]
-pub struct Range {
-    pub from: Option<u64>,
-    pub to: Option<u64>,
+/// A sequence number from a query string: a whole number the log can hold (SQL integers
+/// stop at i64::MAX), or a 400 that says so.
+fn seq_param(query: &HashMap<String, String>, name: &str) -> Result<Option<u64>, ApiError> {
+    let Some(raw) = query.get(name) else {
+        return Ok(None);
+    };
+    match raw.parse::<u64>() {
+        Ok(n) if n <= i64::MAX as u64 => Ok(Some(n)),
+        _ => Err(ApiError::BadRange(format!(
+            "{name}={:?} is not a sequence number: give a whole number from 1 to {}",
+            raw.chars().take(30).collect::<String>(),
+            i64::MAX
+        ))),
+    }
 }
 
 /// `GET /api/boards/{id}/events?from=1&to=100`: stored events with their seq, time and command,
@@ -117,12 +128,12 @@ pub struct Range {
 pub async fn board_events(
     State(registry): State<Registry>,
     Path(id): Path<String>,
-    Query(range): Query<Range>,
+    Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<StoredEvent>>, ApiError> {
     let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
     let board_id: BoardId = id.parse().map_err(|_| unknown())?;
-    let from = range.from.unwrap_or(1).max(1);
-    let to = range.to.unwrap_or(u64::MAX);
+    let from = seq_param(&query, "from")?.unwrap_or(1).max(1);
+    let to = seq_param(&query, "to")?.unwrap_or(i64::MAX as u64);
     if to < from {
         return Err(ApiError::BadRange(format!(
             "to ({to}) is before from ({from})"

@@ -6,6 +6,7 @@
 //! - [`actor`]: the board actor, the only writer of its board's events.
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
 //! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
+//! - [`guard`]: the front door: host names, same-site checks, body limits, security headers.
 //! - [`http`]: the JSON API and its error type.
 //! - [`export`]: glossary, Rust crate and board JSON downloads, board import.
 //! - [`cli`]: `export` and `import` from the command line, against the same database.
@@ -15,6 +16,7 @@ pub mod actor;
 pub mod cli;
 pub mod config;
 pub mod export;
+pub mod guard;
 pub mod http;
 pub mod registry;
 pub mod server;

@@ -2,32 +2,43 @@
 //! use, and closed again once nobody has used it for a while.
 
 use crate::actor::{BoardError, BoardHandle};
-use crate::store::{EventStore, StoreError};
+use crate::store::{Appended, EventStore, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
+use std::net::IpAddr;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
+use stormwall_core::export::json::BoardFile;
 use stormwall_core::{Board, BoardId, Command};
-use tokio::sync::{watch, Mutex};
+use thiserror::Error;
+use tokio::sync::watch;
 
 /// The knobs of the running server that sessions and board actors need.
 #[derive(Clone, Debug)]
 pub struct Settings {
-    /// A snapshot every N events (0: never).
+    /// A snapshot every N events or so (0: never).
     pub snapshot_every: u64,
-    /// Commands per second a connection may send on average.
+    /// Events per second a connection's commands may produce on average.
     pub rate_limit: f64,
     /// A board nobody has used for this long is closed.
     pub idle_board: Duration,
+    /// WebSocket connections at once, in all and from one address.
+    pub max_connections: usize,
+    pub max_connections_per_address: usize,
+    /// How long one message to a client may take to leave before the client is dropped.
+    pub send_timeout: Duration,
 }
 
 impl Default for Settings {
     fn default() -> Self {
         Self {
             snapshot_every: 500,
-            rate_limit: 50.0,
+            rate_limit: stormwall_core::pace::DEFAULT_RATE,
             idle_board: Duration::from_secs(300),
+            max_connections: 1000,
+            max_connections_per_address: 50,
+            send_timeout: Duration::from_secs(10),
         }
     }
 }
@@ -39,6 +50,17 @@ pub struct Stats {
     pub connections: usize,
     /// Transactions that appended events since the server started.
     pub commits: u64,
+    /// Board snapshots written since the server started.
+    pub snapshots: u64,
+}
+
+/// Why a WebSocket connection was not accepted.
+#[derive(Debug, Error)]
+pub enum ConnectionRefused {
+    #[error("the server holds its most connections ({0}); try again later")]
+    Full(usize),
+    #[error("too many connections from your address (at most {0}); close some tabs and try again")]
+    TooManyFromAddress(usize),
 }
 
 #[derive(Clone)]
@@ -52,23 +74,55 @@ struct Open {
     used: Instant,
 }
 
+/// One board's place in the registry. Its own lock is held while the board loads, so two
+/// sessions opening the same board end up with one actor, never two writers, while opening
+/// other boards goes on meanwhile.
+type Slot = Arc<tokio::sync::Mutex<Option<Open>>>;
+
 struct Inner {
     store: EventStore,
     settings: Settings,
-    // A tokio mutex, held while a board's log is loaded: two sessions opening the same board
-    // at once must end up with one actor, never two writers.
-    boards: Mutex<HashMap<BoardId, Open>>,
+    /// Held only to find or remove a slot, never across an await.
+    boards: std::sync::Mutex<HashMap<BoardId, Slot>>,
     /// Flips to true once when the server stops; sessions watch it and close their sockets.
     stopping: watch::Sender<bool>,
     connections: AtomicUsize,
+    /// Open WebSocket connections per address (IPv6: per /64 network).
+    per_address: std::sync::Mutex<HashMap<IpAddr, usize>>,
 }
 
 /// Counts a WebSocket session for as long as it lives.
-pub struct Connection(Arc<Inner>);
+pub struct Connection {
+    inner: Arc<Inner>,
+    address: IpAddr,
+}
 
 impl Drop for Connection {
     fn drop(&mut self) {
-        self.0.connections.fetch_sub(1, Ordering::Relaxed);
+        self.inner.connections.fetch_sub(1, Ordering::Relaxed);
+        let mut per = self
+            .inner
+            .per_address
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if let Some(n) = per.get_mut(&self.address) {
+            *n -= 1;
+            if *n == 0 {
+                per.remove(&self.address);
+            }
+        }
+    }
+}
+
+/// The unit the per-address cap counts: an IPv4 address, or an IPv6 /64 (one host usually
+/// has a whole /64 to pick addresses from).
+fn address_key(ip: IpAddr) -> IpAddr {
+    match ip.to_canonical() {
+        IpAddr::V6(v6) => {
+            let bits = u128::from(v6) & !((1u128 << 64) - 1);
+            IpAddr::V6(bits.into())
+        }
+        v4 => v4,
     }
 }
 
@@ -78,9 +132,10 @@ impl Registry {
         let inner = Arc::new(Inner {
             store,
             settings,
-            boards: Mutex::new(HashMap::new()),
+            boards: Default::default(),
             stopping: watch::channel(false).0,
             connections: AtomicUsize::new(0),
+            per_address: Default::default(),
         });
         tokio::spawn(sweep(Arc::downgrade(&inner)));
         Self { inner }
@@ -90,16 +145,48 @@ impl Registry {
         &self.inner.settings
     }
 
-    pub fn connection(&self) -> Connection {
+    /// Admits a WebSocket connection from `ip`, within the caps.
+    pub fn connection(&self, ip: IpAddr) -> Result<Connection, ConnectionRefused> {
+        let settings = &self.inner.settings;
+        let address = address_key(ip);
+        let mut per = self
+            .inner
+            .per_address
+            .lock()
+            .unwrap_or_else(|e| e.into_inner());
+        if self.inner.connections.load(Ordering::Relaxed) >= settings.max_connections {
+            return Err(ConnectionRefused::Full(settings.max_connections));
+        }
+        let from_here = per.entry(address).or_insert(0);
+        if *from_here >= settings.max_connections_per_address {
+            return Err(ConnectionRefused::TooManyFromAddress(
+                settings.max_connections_per_address,
+            ));
+        }
+        *from_here += 1;
         self.inner.connections.fetch_add(1, Ordering::Relaxed);
-        Connection(self.inner.clone())
+        Ok(Connection {
+            inner: self.inner.clone(),
+            address,
+        })
+    }
+
+    fn slots(&self) -> std::sync::MutexGuard<'_, HashMap<BoardId, Slot>> {
+        self.inner.boards.lock().unwrap_or_else(|e| e.into_inner())
     }
 
     pub async fn stats(&self) -> Stats {
+        // A slot locked right now is a board being opened: counted as open.
+        let open_boards = self
+            .slots()
+            .values()
+            .filter(|slot| slot.try_lock().map_or(true, |open| open.is_some()))
+            .count();
         Stats {
-            open_boards: self.inner.boards.lock().await.len(),
+            open_boards,
             connections: self.inner.connections.load(Ordering::Relaxed),
             commits: self.inner.store.commits(),
+            snapshots: self.inner.store.snapshots_written(),
         }
     }
 
@@ -120,14 +207,13 @@ impl Registry {
     /// store closes.
     pub async fn stop(&self) {
         self.inner.stopping.send_replace(true);
-        let finished: Vec<_> = self
-            .inner
-            .boards
-            .lock()
-            .await
-            .drain()
-            .map(|(_, open)| open.handle.finished())
-            .collect();
+        let slots: Vec<Slot> = self.slots().drain().map(|(_, slot)| slot).collect();
+        let mut finished = Vec::new();
+        for slot in slots {
+            if let Some(open) = slot.lock().await.take() {
+                finished.push(open.handle.finished());
+            }
+        }
         let all = futures::future::join_all(finished);
         if tokio::time::timeout(Duration::from_secs(5), all)
             .await
@@ -137,54 +223,99 @@ impl Registry {
         }
     }
 
-    /// The actor of an existing board, or `None` when no such board was ever created.
+    /// The actor of an existing board, or `None` when no such board was ever created. Only
+    /// this board's slot is locked while its log loads: one slow board never holds up others.
     pub async fn open(&self, id: BoardId) -> Result<Option<BoardHandle>, StoreError> {
-        let mut boards = self.inner.boards.lock().await;
-        if let Some(open) = boards.get_mut(&id) {
-            if !open.handle.is_closed() {
-                open.used = Instant::now();
-                return Ok(Some(open.handle.clone()));
+        loop {
+            let slot = self.slots().entry(id).or_default().clone();
+            let mut open = slot.lock().await;
+            // The sweeper may have removed this slot while we waited for it: take the new one.
+            let current = self.slots().get(&id).is_some_and(|s| Arc::ptr_eq(s, &slot));
+            if !current {
+                continue;
             }
+            if let Some(o) = open.as_mut() {
+                if !o.handle.is_closed() {
+                    o.used = Instant::now();
+                    return Ok(Some(o.handle.clone()));
+                }
+            }
+            let Some(opened) = self.inner.store.open_board(id).await? else {
+                drop(open);
+                self.forget_if_empty(id, &slot);
+                return Ok(None);
+            };
+            tracing::debug!(board = %id, seq = opened.seq, replayed = opened.replayed, "board opened");
+            let executed = self.inner.store.recent_commands(id).await?;
+            let handle = BoardHandle::spawn_with(
+                self.inner.store.clone(),
+                opened.board,
+                opened.seq,
+                self.inner.settings.snapshot_every,
+                executed,
+            );
+            *open = Some(Open::new(handle.clone()));
+            return Ok(Some(handle));
         }
-        let Some(opened) = self.inner.store.open_board(id).await? else {
-            return Ok(None);
-        };
-        tracing::debug!(board = %id, seq = opened.seq, replayed = opened.replayed, "board opened");
-        let executed = self.inner.store.executed_commands(id).await?;
-        let handle = BoardHandle::spawn_with(
-            self.inner.store.clone(),
-            opened.board,
-            opened.seq,
-            self.inner.settings.snapshot_every,
-            executed,
-        );
-        boards.insert(id, Open::new(handle.clone()));
-        Ok(Some(handle))
     }
 
-    /// Creates a new board from an exported board file. The whole import is checked on a
-    /// scratch board first, so a file the core refuses creates nothing.
-    pub async fn import(
-        &self,
-        file: &stormwall_core::export::json::BoardFile,
-    ) -> Result<BoardId, BoardError> {
-        let id = BoardId(uuid::Uuid::new_v4());
-        let (create, fill) = stormwall_core::export::json::import_commands(id, file);
-        let mut scratch = Board::new(id);
-        for command in [create.clone(), fill.clone()] {
-            for e in stormwall_core::execute(&scratch, command)? {
-                scratch.apply_mut(&e);
-            }
+    /// Removes a slot that holds no board (an unknown id was asked for).
+    fn forget_if_empty(&self, id: BoardId, slot: &Slot) {
+        let mut slots = self.slots();
+        let empty = slot.try_lock().is_ok_and(|open| open.is_none());
+        if empty && slots.get(&id).is_some_and(|s| Arc::ptr_eq(s, slot)) {
+            slots.remove(&id);
         }
+    }
+
+    fn insert(&self, id: BoardId, handle: BoardHandle) {
+        let slot: Slot = Arc::new(tokio::sync::Mutex::new(Some(Open::new(handle))));
+        self.slots().insert(id, slot);
+    }
+
+    /// Creates a new board from an exported board file. The whole file is checked and turned
+    /// into events on a blocking thread (a big board takes a while), so a file the core
+    /// refuses creates nothing. The new board's first events are stored before its actor
+    /// starts: nobody else can know its id yet.
+    pub async fn import(&self, file: BoardFile) -> Result<BoardId, BoardError> {
+        let id = BoardId(uuid::Uuid::new_v4());
+        let built = tokio::task::spawn_blocking(move || {
+            let (create, fill) = stormwall_core::export::json::import_commands(id, &file);
+            let mut board = Board::new(id);
+            let mut steps = Vec::new();
+            for command in [create, fill] {
+                let events = stormwall_core::execute(&board, command)?;
+                for e in &events {
+                    board.apply_mut(e);
+                }
+                steps.push(events);
+            }
+            Ok::<_, stormwall_core::Error>((board, steps))
+        })
+        .await
+        .map_err(|_| BoardError::Closed)?;
+        let (board, steps) = built?;
+        let appended: Vec<Appended> = steps
+            .iter()
+            .map(|events| Appended {
+                command_id: None,
+                author: None,
+                events,
+            })
+            .collect();
+        self.inner
+            .store
+            .append_batch(id, 0, &appended)
+            .await
+            .map_err(|e| BoardError::Storage(Arc::new(e)))?;
+        let seq = steps.iter().map(|e| e.len() as u64).sum();
         let handle = BoardHandle::spawn(
             self.inner.store.clone(),
-            Board::new(id),
-            0,
+            board,
+            seq,
             self.inner.settings.snapshot_every,
         );
-        handle.execute(None, None, create).await?;
-        handle.execute(None, None, fill).await?;
-        self.inner.boards.lock().await.insert(id, Open::new(handle));
+        self.insert(id, handle);
         Ok(id)
     }
 
@@ -200,7 +331,7 @@ impl Registry {
         handle
             .execute(None, None, Command::CreateBoard { title })
             .await?;
-        self.inner.boards.lock().await.insert(id, Open::new(handle));
+        self.insert(id, handle);
         Ok(id)
     }
 }
@@ -216,8 +347,8 @@ impl Open {
 
 /// Closes boards nobody has used for `idle_board`: dropping the registry's handle, the last
 /// one, ends the actor (which leaves a snapshot) and returns its memory. Sessions and requests
-/// hold a handle while they use a board, and opening one takes the same lock, so a board in
-/// use is never closed.
+/// hold a handle while they use a board, and a board being opened holds its slot's lock, so a
+/// board in use is never closed.
 async fn sweep(inner: Weak<Inner>) {
     let period = match inner.upgrade() {
         Some(inner) => (inner.settings.idle_board / 4).max(Duration::from_millis(20)),
@@ -229,17 +360,26 @@ async fn sweep(inner: Weak<Inner>) {
         let Some(inner) = inner.upgrade() else { return };
         let idle = inner.settings.idle_board;
         let now = Instant::now();
-        inner.boards.lock().await.retain(|id, open| {
-            if open.handle.is_closed() {
+        let mut slots = inner.boards.lock().unwrap_or_else(|e| e.into_inner());
+        slots.retain(|id, slot| {
+            // Locked: the board is being opened right now.
+            let Ok(mut open) = slot.try_lock() else {
+                return true;
+            };
+            let Some(o) = open.as_mut() else {
+                return false;
+            };
+            if o.handle.is_closed() {
                 return false;
             }
-            if open.handle.users() > 1 {
-                open.used = now;
+            if o.handle.users() > 1 {
+                o.used = now;
                 return true;
             }
-            let keep = now.duration_since(open.used) < idle;
+            let keep = now.duration_since(o.used) < idle;
             if !keep {
                 tracing::debug!(board = %id, "closing idle board");
+                *open = None;
             }
             keep
         });

@@ -2,21 +2,26 @@
 
 use crate::config::Config;
 use crate::export;
+use crate::guard::{CspNonce, Guard};
 use crate::http;
+use crate::http::ApiError;
 use crate::registry::Registry;
 use crate::store::{EventStore, StoreError};
 use crate::ws;
-use axum::extract::FromRef;
+use axum::extract::{DefaultBodyLimit, FromRef};
+use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::serve::ListenerExt;
 use axum::Router;
 use leptos::config::LeptosOptions;
-use leptos::prelude::provide_context;
+use leptos::nonce::Nonce;
+use leptos::prelude::{provide_context, use_context};
 use leptos_axum::{generate_route_list, LeptosRoutes};
 use std::net::SocketAddr;
 use std::sync::Arc;
-use stormwall_app::api::{Backend, BoxFuture, SharedBackend};
+use stormwall_app::api::{Backend, BoxFuture, Failure, SharedBackend};
 use stormwall_app::{shell, App};
+use stormwall_core::limits::MAX_BOARD_FILE_BYTES;
 use stormwall_core::protocol::{BoardSummary, LoggedEvent};
 use stormwall_core::BoardId;
 use thiserror::Error;
@@ -28,6 +33,8 @@ use tokio::task::JoinHandle;
 pub enum StartError {
     #[error(transparent)]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    PublicUrl(#[from] crate::guard::GuardError),
     #[error("cannot listen on {addr}: {source}")]
     Bind {
         addr: SocketAddr,
@@ -56,24 +63,33 @@ impl FromRef<AppState> for LeptosOptions {
 /// The UI's view of the server (see `stormwall_app::api::Backend`).
 struct AppBackend(Registry);
 
+/// An API error as the UI sees it: the request's fault, or the server's (logged there).
+fn failure(e: ApiError) -> Failure {
+    let message = e.to_string();
+    if e.into_response().status().is_server_error() {
+        Failure::Unavailable(message)
+    } else {
+        Failure::BadRequest(message)
+    }
+}
+
 impl Backend for AppBackend {
-    fn list_boards(&self) -> BoxFuture<'_, Result<Vec<BoardSummary>, String>> {
+    fn list_boards(&self) -> BoxFuture<'_, Result<Vec<BoardSummary>, Failure>> {
         Box::pin(async move {
-            self.0.store().list_boards().await.map_err(|e| {
-                tracing::error!(error = %e, "listing boards");
-                "the board list is unavailable right now".to_owned()
-            })
+            let boards = self.0.store().list_boards().await;
+            boards.map_err(|e| failure(e.into()))
         })
     }
 
-    fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, String>> {
-        Box::pin(async move { self.0.create(title).await.map_err(|e| e.to_string()) })
+    fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, Failure>> {
+        Box::pin(async move { self.0.create(title).await.map_err(|e| failure(e.into())) })
     }
 
-    fn import(&self, file: String) -> BoxFuture<'_, Result<BoardId, String>> {
+    fn import(&self, file: String) -> BoxFuture<'_, Result<BoardId, Failure>> {
         Box::pin(async move {
-            let file = stormwall_core::export::json::parse(&file).map_err(|e| e.to_string())?;
-            self.0.import(&file).await.map_err(|e| e.to_string())
+            export::import_file(&self.0, file.into())
+                .await
+                .map_err(failure)
         })
     }
 
@@ -82,22 +98,18 @@ impl Backend for AppBackend {
         id: BoardId,
         from: u64,
         to: u64,
-    ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, String>> {
+    ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, Failure>> {
         Box::pin(async move {
             let to = to.min(from.saturating_add(http::MAX_EVENTS_PER_REQUEST - 1));
-            self.0.store().load_range(id, from, to).await.map_err(|e| {
-                tracing::error!(error = %e, "reading history");
-                "the board's history is unavailable right now".to_owned()
-            })
+            let events = self.0.store().load_range(id, from, to).await;
+            events.map_err(|e| failure(e.into()))
         })
     }
 
-    fn board_summary(&self, id: BoardId) -> BoxFuture<'_, Result<Option<BoardSummary>, String>> {
+    fn board_summary(&self, id: BoardId) -> BoxFuture<'_, Result<Option<BoardSummary>, Failure>> {
         Box::pin(async move {
-            self.0.store().board_summary(id).await.map_err(|e| {
-                tracing::error!(error = %e, "reading board");
-                "the board is unavailable right now".to_owned()
-            })
+            let summary = self.0.store().board_summary(id).await;
+            summary.map_err(|e| failure(e.into()))
         })
     }
 }
@@ -115,9 +127,24 @@ fn leptos_options(config: &Config, addr: SocketAddr) -> LeptosOptions {
         .build()
 }
 
-/// The whole HTTP surface: API, WebSocket, pages, static files.
-pub fn router(registry: Registry, leptos: LeptosOptions) -> Router {
+/// What every server-rendered page gets in its context: the backend for the server
+/// functions, and the request's CSP nonce for Leptos' inline scripts (the `guard` middleware
+/// sends the same nonce in the Content-Security-Policy header).
+fn page_context(backend: SharedBackend) -> impl Fn() + Clone + Send + 'static {
+    move || {
+        provide_context(backend.clone());
+        let nonce = use_context::<axum::http::request::Parts>()
+            .and_then(|parts| parts.extensions.get::<CspNonce>().cloned());
+        if let Some(CspNonce(nonce)) = nonce {
+            provide_context(Nonce::from_value(nonce));
+        }
+    }
+}
+
+/// The whole HTTP surface: API, WebSocket, pages, static files, behind the `guard`.
+pub fn router(registry: Registry, leptos: LeptosOptions, guard: Guard) -> Router {
     let backend: SharedBackend = Arc::new(AppBackend(registry.clone()));
+    let context = page_context(backend);
     let routes = generate_route_list(App);
     let state = AppState {
         registry,
@@ -143,12 +170,22 @@ pub fn router(registry: Registry, leptos: LeptosOptions) -> Router {
         )
         .route("/api/boards/{id}/export/json", get(export::json_handler))
         .route("/ws/boards/{id}", get(ws::upgrade))
-        .leptos_routes_with_context(&state, routes, move || provide_context(backend.clone()), {
+        .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();
             move || shell(leptos.clone())
         })
-        .fallback(leptos_axum::file_and_error_handler::<AppState, _>(shell))
+        .fallback(leptos_axum::file_and_error_handler_with_context::<
+            AppState,
+            _,
+        >(context, shell))
         .with_state(state)
+        // Bodies up to a board file for every extractor (server functions included); the
+        // guard holds each path to its own limit by Content-Length before anything is read.
+        .layer(DefaultBodyLimit::max(MAX_BOARD_FILE_BYTES))
+        .layer(axum::middleware::from_fn_with_state(
+            Arc::new(guard),
+            crate::guard::guard,
+        ))
 }
 
 /// A server that is listening. Dropping it does not stop it; call [`RunningServer::stop`].
@@ -173,8 +210,9 @@ impl RunningServer {
             addr: config.addr,
             source,
         })?;
+        let guard = Guard::new(&config.public_url, addr)?;
         let registry = Registry::new(store, config.settings());
-        let app = router(registry.clone(), leptos_options(&config, addr));
+        let app = router(registry.clone(), leptos_options(&config, addr), guard);
         let (stop, stopped) = oneshot::channel::<()>();
         let task = tokio::spawn(async move {
             // Small frames (an event, then its ack) must not wait for Nagle's algorithm and
@@ -182,11 +220,15 @@ impl RunningServer {
             let listener = listener.tap_io(|tcp| {
                 let _ = tcp.set_nodelay(true);
             });
-            axum::serve(listener, app.into_make_service())
-                .with_graceful_shutdown(async move {
-                    let _ = stopped.await;
-                })
-                .await
+            // Each connection's address, for the per-address connection cap.
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<SocketAddr>(),
+            )
+            .with_graceful_shutdown(async move {
+                let _ = stopped.await;
+            })
+            .await
         });
         Ok(Self {
             addr,

@@ -1,5 +1,6 @@
 //! The event store: an append-only log per board in SQLite, written only by board actors.
 
+use crate::actor::RecentCommands;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
@@ -20,11 +21,11 @@ pub enum StoreError {
     #[error("invalid database URL {url:?}: {source}")]
     BadUrl { url: String, source: sqlx::Error },
     #[error(
-        "another Stormwall server is already using the database {path} (it holds {lock}); \
-         stop that server first, or start this one with another --database"
+        "another Stormwall server is already using the database {path} (it holds a lock on \
+         the file); stop that server first, or start this one with another --database"
     )]
-    InUse { path: String, lock: String },
-    #[error("cannot create the lock file {lock}: {source}")]
+    InUse { path: String },
+    #[error("cannot open the database file {lock} to lock it: {source}")]
     Lock {
         lock: String,
         source: std::io::Error,
@@ -65,6 +66,9 @@ pub enum Synchronous {
 /// Rows per multi-row INSERT: 8 values each stays well under SQLite's 32,766 variables.
 const INSERT_CHUNK: usize = 500;
 
+/// Snapshots kept per board: the latest, and two older ones should it be unreadable.
+pub const SNAPSHOTS_KEPT: usize = 3;
+
 /// One command's share of a group commit.
 pub struct Appended<'a> {
     pub command_id: Option<Uuid>,
@@ -80,7 +84,9 @@ pub struct EventStore {
     writer: SqlitePool,
     /// Transactions that appended events, for `GET /api/stats` (group commit shows here).
     commits: Arc<std::sync::atomic::AtomicU64>,
-    /// The lock on `<database>.lock`: held until `close`, or until the last clone drops.
+    /// Snapshots written, for `GET /api/stats`.
+    snapshots: Arc<std::sync::atomic::AtomicU64>,
+    /// The lock on the database file: held until `close`, or until the last clone drops.
     lock: Arc<Mutex<Option<File>>>,
 }
 
@@ -125,6 +131,7 @@ impl EventStore {
             pool,
             writer,
             commits: Default::default(),
+            snapshots: Default::default(),
             lock: Arc::new(Mutex::new(lock)),
         })
     }
@@ -147,6 +154,7 @@ impl EventStore {
             writer: pool.clone(),
             pool,
             commits: Default::default(),
+            snapshots: Default::default(),
             lock: Arc::new(Mutex::new(None)),
         })
     }
@@ -163,6 +171,11 @@ impl EventStore {
         from: u64,
         to: u64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
+        // Seqs are SQL integers: anything past i64::MAX matches nothing (and must not wrap).
+        let max = i64::MAX as u64;
+        if from > max {
+            return Ok(Vec::new());
+        }
         let from = from.max(1);
         let rows = sqlx::query(
             "SELECT seq, command_id, author, recorded_at, event_type, schema_version, payload \
@@ -171,7 +184,7 @@ impl EventStore {
         )
         .bind(board.to_string())
         .bind(from as i64)
-        .bind(to.min(i64::MAX as u64) as i64)
+        .bind(to.min(max) as i64)
         .fetch_all(&self.pool)
         .await?;
         let mut events = Vec::with_capacity(rows.len());
@@ -247,20 +260,55 @@ impl EventStore {
         }))
     }
 
-    /// Stores the board as of `seq`. Idempotent.
-    pub async fn save_snapshot(&self, board: &Board, seq: u64) -> Result<(), StoreError> {
-        let state = serde_json::to_string(board).expect("boards always serialise");
+    /// Stores a board's serialised state as of `seq` and drops all but its latest
+    /// `SNAPSHOTS_KEPT` snapshots (a snapshot is a cache, and each is a whole board). Idempotent.
+    pub async fn save_snapshot(
+        &self,
+        board: BoardId,
+        seq: u64,
+        state: String,
+    ) -> Result<(), StoreError> {
+        let board_id = board.to_string();
+        let mut tx = self.writer.begin().await?;
         sqlx::query(
             "INSERT OR IGNORE INTO snapshots (board_id, seq, format_version, state, created_at) \
              VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
         )
-        .bind(board.id.to_string())
+        .bind(&board_id)
         .bind(seq as i64)
         .bind(i64::from(SNAPSHOT_FORMAT))
         .bind(state)
-        .execute(&self.writer)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query(
+            "DELETE FROM snapshots WHERE board_id = ? AND seq NOT IN \
+             (SELECT seq FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT ?)",
+        )
+        .bind(&board_id)
+        .bind(&board_id)
+        .bind(SNAPSHOTS_KEPT as i64)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        self.snapshots
+            .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
+    }
+
+    /// Snapshots written since the store was opened.
+    pub fn snapshots_written(&self) -> u64 {
+        self.snapshots.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// Bytes of snapshot state stored for a board (for tests and diagnostics).
+    pub async fn snapshot_bytes(&self, board: BoardId) -> Result<u64, StoreError> {
+        let row = sqlx::query(
+            "SELECT COALESCE(SUM(LENGTH(state)), 0) AS n FROM snapshots WHERE board_id = ?",
+        )
+        .bind(board.to_string())
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(row.try_get::<i64, _>("n")? as u64)
     }
 
     /// How many snapshots a board has (for tests and diagnostics).
@@ -355,23 +403,64 @@ impl EventStore {
         self.commits.load(std::sync::atomic::Ordering::Relaxed)
     }
 
-    /// The commands a board has executed, with the seq after each one's events.
-    pub async fn executed_commands(
-        &self,
-        board: BoardId,
-    ) -> Result<std::collections::HashMap<Uuid, u64>, StoreError> {
-        let rows = sqlx::query("SELECT command_id, seq FROM commands WHERE board_id = ?")
-            .bind(board.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        let mut out = std::collections::HashMap::with_capacity(rows.len());
-        for row in rows {
+    /// The commands a board executed last (at most `RecentCommands::CAPACITY`), with the seq
+    /// after each one's events; the rest stay in the table, where `find_commands` looks.
+    pub async fn recent_commands(&self, board: BoardId) -> Result<RecentCommands, StoreError> {
+        let cap = RecentCommands::CAPACITY;
+        let rows = sqlx::query(
+            "SELECT command_id, seq FROM commands WHERE board_id = ? ORDER BY seq DESC LIMIT ?",
+        )
+        .bind(board.to_string())
+        .bind(cap as i64 + 1)
+        .fetch_all(&self.pool)
+        .await?;
+        let complete = rows.len() <= cap;
+        let mut latest = Vec::with_capacity(rows.len().min(cap));
+        for row in rows.iter().take(cap).rev() {
             let id: String = row.try_get("command_id")?;
             if let Ok(id) = Uuid::parse_str(&id) {
-                out.insert(id, row.try_get::<i64, _>("seq")? as u64);
+                latest.push((id, row.try_get::<i64, _>("seq")? as u64));
             }
         }
-        Ok(out)
+        Ok(RecentCommands::from_latest(latest, complete))
+    }
+
+    /// Rows in the `commands` table for a board (for the load tool's log check).
+    pub async fn command_count(&self, board: BoardId) -> Result<u64, StoreError> {
+        let row = sqlx::query("SELECT COUNT(*) AS n FROM commands WHERE board_id = ?")
+            .bind(board.to_string())
+            .fetch_one(&self.pool)
+            .await?;
+        Ok(row.try_get::<i64, _>("n")? as u64)
+    }
+
+    /// Which of these command ids the board has executed, with the seq after their events.
+    pub async fn find_commands(
+        &self,
+        board: BoardId,
+        ids: &[Uuid],
+    ) -> Result<std::collections::HashMap<Uuid, u64>, StoreError> {
+        let mut found = std::collections::HashMap::new();
+        for chunk in ids.chunks(INSERT_CHUNK) {
+            let mut query = QueryBuilder::<Sqlite>::new(
+                "SELECT command_id, seq FROM commands WHERE board_id = ",
+            );
+            query
+                .push_bind(board.to_string())
+                .push(" AND command_id IN (");
+            let mut list = query.separated(", ");
+            for id in chunk {
+                list.push_bind(id.to_string());
+            }
+            query.push(")");
+            for row in query.build().fetch_all(&self.pool).await? {
+                let id: String = row.try_get("command_id")?;
+                if let Ok(id) = Uuid::parse_str(&id) {
+                    found.insert(id, row.try_get::<i64, _>("seq")? as u64);
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// All boards, newest first.
@@ -426,29 +515,36 @@ fn file_path(url: &str) -> Option<PathBuf> {
     }
 }
 
-/// Takes an exclusive advisory lock on `<database>.lock`. The OS releases it when the process
-/// ends, however it ends, so a killed server never leaves a stale lock behind.
+/// Takes an exclusive advisory lock (`flock`) on the database file itself, creating it if
+/// needed. The lock belongs to the file, not to its name: a second server reaching the same
+/// file through a symlink, a hard link or another relative path is refused too. SQLite's own
+/// locks are POSIX record locks, which `flock` does not touch, and this descriptor stays open
+/// until `close` (closing another descriptor of the file would drop SQLite's locks). The OS
+/// releases the lock when the process ends, however it ends, so a killed server never leaves
+/// a stale lock behind.
 fn lock_file(db: PathBuf) -> Result<File, StoreError> {
-    let mut lock_path = db.clone().into_os_string();
-    lock_path.push(".lock");
-    let lock_path = PathBuf::from(lock_path);
-    let lock = lock_path.display().to_string();
+    let lock = db.display().to_string();
     let file = File::options()
         .create(true)
         .truncate(false)
+        .read(true)
         .write(true)
-        .open(&lock_path)
+        .open(&db)
         .map_err(|source| StoreError::Lock {
             lock: lock.clone(),
             source,
         })?;
     match file.try_lock() {
         Ok(()) => Ok(file),
-        Err(std::fs::TryLockError::WouldBlock) => Err(StoreError::InUse {
-            path: db.display().to_string(),
-            lock,
-        }),
-        Err(std::fs::TryLockError::Error(source)) => Err(StoreError::Lock { lock, source }),
+        Err(e) => {
+            // Never closed: closing a descriptor of the file would drop the record locks
+            // that SQLite connections of this process (a server under test) hold on it.
+            std::mem::forget(file);
+            Err(match e {
+                std::fs::TryLockError::WouldBlock => StoreError::InUse { path: lock },
+                std::fs::TryLockError::Error(source) => StoreError::Lock { lock, source },
+            })
+        }
     }
 }
 

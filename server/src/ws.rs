@@ -1,16 +1,23 @@
 //! One WebSocket session: the socket's IO only. Decisions belong to the board actor.
 
-use crate::actor::{BoardHandle, Joined};
-use crate::registry::Registry;
-use axum::extract::ws::{Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{Path, Query, State};
-use axum::http::{header, HeaderMap, StatusCode};
+use crate::actor::{BoardError, BoardHandle, Done, Joined, Outgoing, Wire};
+use crate::registry::{ConnectionRefused, Registry};
+use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
+use axum::extract::{ConnectInfo, Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use futures::stream::{FuturesOrdered, StreamExt};
 use std::collections::HashMap;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
+use stormwall_core::pace::{TokenBucket, BURST};
 use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
-use stormwall_core::{Board, BoardId};
+use stormwall_core::BoardId;
+use thiserror::Error;
 use tokio::sync::broadcast::error::RecvError;
 use uuid::Uuid;
 
@@ -18,53 +25,64 @@ use uuid::Uuid;
 /// are read only to answer with a clear error.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 
-/// Longest display name kept with a participant's events.
-const MAX_AUTHOR_CHARS: usize = 40;
+/// WebSocket close code for a client that broke the rules (RFC 6455: policy violation).
+const POLICY_VIOLATION: u16 = 1008;
 
-/// The display name from `?name=`: trimmed, without control characters, at most 40 characters.
-fn author(params: &HashMap<String, String>) -> Option<String> {
-    let name: String = params
-        .get("name")?
-        .chars()
-        .filter(|c| !c.is_control())
-        .take(MAX_AUTHOR_CHARS)
-        .collect();
-    let name = name.trim();
-    (!name.is_empty()).then(|| name.to_owned())
+/// Why a session ended early.
+#[derive(Debug, Error)]
+enum End {
+    #[error("socket: {0}")]
+    Socket(#[from] axum::Error),
+    #[error("the client did not read a message for {0:?}")]
+    SendTimeout(Duration),
 }
 
-/// Browsers always send `Origin`: a page from another site must not drive a board with the
-/// user's network position. Clients that send none (tools, tests) are let in.
-fn same_origin(headers: &HeaderMap) -> bool {
-    let Some(origin) = headers.get(header::ORIGIN).and_then(|o| o.to_str().ok()) else {
-        return true;
+fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
+    let body = serde_json::json!({ "code": "refused", "message": message.into() });
+    (status, axum::Json(body)).into_response()
+}
+
+/// `?since=N`: absent, or a whole number of events the log can hold.
+fn since(params: &HashMap<String, String>) -> Result<Option<u64>, String> {
+    let Some(raw) = params.get("since") else {
+        return Ok(None);
     };
-    let host = headers.get(header::HOST).and_then(|h| h.to_str().ok());
-    let origin_host = origin
-        .split_once("://")
-        .map(|(_, rest)| rest)
-        .unwrap_or(origin);
-    host == Some(origin_host)
+    match raw.parse::<u64>() {
+        Ok(n) if n <= i64::MAX as u64 => Ok(Some(n)),
+        _ => Err(format!(
+            "since={:?} is not a sequence number: give a whole number from 0 to {}",
+            raw.chars().take(30).collect::<String>(),
+            i64::MAX
+        )),
+    }
 }
 
+/// The Origin and Host checks are the `guard`'s, in front of every route.
 pub async fn upgrade(
     State(registry): State<Registry>,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
-    headers: HeaderMap,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
     ws: WebSocketUpgrade,
 ) -> Response {
-    if !same_origin(&headers) {
-        return (
-            StatusCode::FORBIDDEN,
-            "cross-origin WebSocket connections are refused",
-        )
-            .into_response();
-    }
-    let author = author(&params);
-    let since = params.get("since").and_then(|s| s.parse::<u64>().ok());
+    let author = params
+        .get("name")
+        .and_then(|n| stormwall_core::text::display_name(n));
+    let since = match since(&params) {
+        Ok(since) => since,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
+    };
     let Ok(board_id) = id.parse::<BoardId>() else {
-        return (StatusCode::NOT_FOUND, "no such board").into_response();
+        return refuse(StatusCode::NOT_FOUND, "no such board");
+    };
+    let connection = match registry.connection(peer.ip()) {
+        Ok(connection) => connection,
+        Err(e @ ConnectionRefused::Full(_)) => {
+            return refuse(StatusCode::SERVICE_UNAVAILABLE, e.to_string())
+        }
+        Err(e @ ConnectionRefused::TooManyFromAddress(_)) => {
+            return refuse(StatusCode::TOO_MANY_REQUESTS, e.to_string())
+        }
     };
     match registry.open(board_id).await {
         Ok(Some(handle)) => ws
@@ -74,68 +92,95 @@ pub async fn upgrade(
             // client's memory; board messages are small, and buffers grow when needed.
             .read_buffer_size(8 * 1024)
             .write_buffer_size(8 * 1024)
-            .on_upgrade(move |socket| session(socket, handle, registry, author, since)),
-        Ok(None) => (StatusCode::NOT_FOUND, "no such board").into_response(),
+            .on_upgrade(move |socket| async move {
+                let _counted = connection;
+                session(socket, handle, registry, author, since).await
+            }),
+        Ok(None) => refuse(StatusCode::NOT_FOUND, "no such board"),
         Err(e) => {
             tracing::error!(board = %board_id, error = %e, "cannot open board");
-            (
+            refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the board cannot be opened right now",
             )
-                .into_response()
         }
     }
 }
 
 async fn session(
-    mut socket: WebSocket,
+    socket: WebSocket,
     handle: BoardHandle,
     registry: Registry,
     author: Option<String>,
     since: Option<u64>,
 ) {
-    let _counted = registry.connection();
     let me = Uuid::new_v4();
+    let mut out = Out {
+        socket,
+        deadline: registry.settings().send_timeout,
+    };
     tokio::select! {
-        result = run(&mut socket, &handle, &registry, me, author, since) => {
+        result = run(&mut out, &handle, &registry, me, author, since) => {
             if let Err(e) = result {
                 tracing::debug!(board = %handle.id(), error = %e, "session ended");
             }
         }
         _ = registry.stopping() => {
-            let _ = socket.send(Message::Close(None)).await;
+            let _ = out.close(1001, "the server is stopping").await;
         }
     }
     // Presence is cleaned up with the connection, however it ended.
     handle.leave(me).await;
 }
 
-async fn send(socket: &mut WebSocket, msg: &ServerMsg) -> Result<(), axum::Error> {
-    let json = serde_json::to_string(msg).expect("server messages always serialise");
-    socket.send(Message::Text(json.into())).await
+/// The sending half of a session: every message leaves within the deadline, or the session
+/// ends (a client that stops reading must not pin what is queued for it).
+struct Out {
+    socket: WebSocket,
+    deadline: Duration,
 }
 
-/// Sends the welcome; returns the seq the client now has.
-async fn welcome(socket: &mut WebSocket, joined: &Joined) -> Result<u64, axum::Error> {
-    send(
-        socket,
-        &ServerMsg::Welcome {
-            protocol: PROTOCOL_VERSION,
-            board: joined.board.clone(),
-            seq: joined.seq,
-        },
-    )
-    .await?;
+impl Out {
+    async fn wire(&mut self, text: Wire) -> Result<(), End> {
+        match tokio::time::timeout(self.deadline, self.socket.send(Message::Text(text))).await {
+            Ok(sent) => Ok(sent?),
+            Err(_) => Err(End::SendTimeout(self.deadline)),
+        }
+    }
+
+    async fn msg(&mut self, msg: &ServerMsg) -> Result<(), End> {
+        let json = serde_json::to_string(msg).expect("server messages always serialise");
+        self.wire(json.into()).await
+    }
+
+    async fn close(&mut self, code: u16, reason: &'static str) -> Result<(), End> {
+        let frame = CloseFrame {
+            code,
+            reason: reason.into(),
+        };
+        let close = self.socket.send(Message::Close(Some(frame)));
+        match tokio::time::timeout(self.deadline, close).await {
+            Ok(sent) => Ok(sent?),
+            Err(_) => Err(End::SendTimeout(self.deadline)),
+        }
+    }
+}
+
+/// Sends the welcome (shared with everyone who joined at this seq, then let go of); returns
+/// the seq the client now has.
+async fn welcome(out: &mut Out, joined: &mut Joined) -> Result<u64, End> {
+    let welcome = std::mem::replace(&mut joined.welcome, Wire::from_static(""));
+    out.wire(welcome).await?;
     Ok(joined.seq)
 }
 
 /// Who is on the board, this connection included.
-async fn roster(socket: &mut WebSocket, joined: &Joined, me: Uuid) -> Result<(), axum::Error> {
+async fn roster(out: &mut Out, joined: &Joined, me: Uuid) -> Result<(), End> {
     let msg = ServerMsg::Roster {
         you: me,
         participants: joined.roster.clone(),
     };
-    send(socket, &msg).await
+    out.msg(&msg).await
 }
 
 /// Commands of one connection being committed at once, at most; beyond that the session stops
@@ -146,44 +191,56 @@ const IN_FLIGHT: usize = 64;
 /// frames a second, and the next update supersedes a dropped one anyway.
 const PRESENCE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
 
-/// Messages a connection may send: a burst of `BURST`, then the configured rate (50 a second
-/// by default) on average. Beyond that each message is refused with `rate_limited` (the
-/// connection stays open); a client that keeps going past `ABUSE` refusals in a row is
-/// disconnected. Presence updates are throttled separately.
-const BURST: f64 = 200.0;
+/// Commands a connection may send: while its token bucket (`stormwall_core::pace`, bursts of
+/// `BURST`, then the configured rate on average) holds a token, each then charged the events
+/// it produced. Beyond that each message is refused with `rate_limited` (the connection stays
+/// open). A client that has `ABUSE` messages refused without once pausing long enough for its
+/// bucket to fill up again is disconnected: under a flood that happens at the 2,001st
+/// refusal, whatever the timing. Presence updates are throttled separately.
 const ABUSE: u32 = 2_000;
 
-/// A token bucket per connection.
-struct RateLimit {
-    per_second: f64,
-    tokens: f64,
-    at: std::time::Instant,
-    refused_in_a_row: u32,
+/// The rate limit of one connection.
+struct Limit {
+    bucket: TokenBucket,
+    start: Instant,
+    refused_since_calm: u32,
 }
 
-impl RateLimit {
+impl Limit {
     fn new(per_second: f64) -> Self {
         Self {
-            per_second,
-            tokens: BURST,
-            at: std::time::Instant::now(),
-            refused_in_a_row: 0,
+            bucket: TokenBucket::new(per_second, BURST, 0.0),
+            start: Instant::now(),
+            refused_since_calm: 0,
         }
     }
 
-    fn allow(&mut self) -> bool {
-        let now = std::time::Instant::now();
-        self.tokens =
-            (self.tokens + now.duration_since(self.at).as_secs_f64() * self.per_second).min(BURST);
-        self.at = now;
-        if self.tokens >= 1.0 {
-            self.tokens -= 1.0;
-            self.refused_in_a_row = 0;
+    fn now(&self) -> f64 {
+        self.start.elapsed().as_secs_f64()
+    }
+
+    /// Whether a message may go now; it is charged one event for now.
+    fn admit(&mut self) -> bool {
+        let now = self.now();
+        if self.bucket.is_full(now) {
+            self.refused_since_calm = 0;
+        }
+        if self.bucket.ready(now) {
+            self.bucket.charge(1.0);
             true
         } else {
-            self.refused_in_a_row += 1;
+            self.refused_since_calm += 1;
             false
         }
+    }
+
+    /// The rest of what an admitted command cost: the events beyond the first.
+    fn produced(&mut self, events: u64) {
+        self.bucket.charge(events.saturating_sub(1) as f64);
+    }
+
+    fn abusive(&self) -> bool {
+        self.refused_since_calm > ABUSE
     }
 }
 
@@ -193,31 +250,25 @@ const MAX_CATCH_UP: u64 = 5_000;
 
 /// Sends a resuming client exactly the events it missed; `None` when a welcome is better.
 async fn catch_up(
-    socket: &mut WebSocket,
+    out: &mut Out,
     registry: &Registry,
-    joined: &Joined,
+    board: BoardId,
+    seq: u64,
     since: u64,
-) -> Result<Option<u64>, axum::Error> {
-    if since > joined.seq || joined.seq - since > MAX_CATCH_UP {
+) -> Result<Option<u64>, End> {
+    if since > seq || seq - since > MAX_CATCH_UP {
         return Ok(None);
     }
-    let Ok(missed) = registry
-        .store()
-        .load_range(joined.board.id, since + 1, joined.seq)
-        .await
-    else {
+    let Ok(missed) = registry.store().load_range(board, since + 1, seq).await else {
         return Ok(None);
     };
-    if missed.len() as u64 != joined.seq - since {
+    if missed.len() as u64 != seq - since {
         return Ok(None);
     }
-    send(
-        socket,
-        &ServerMsg::Resume {
-            protocol: PROTOCOL_VERSION,
-            since,
-        },
-    )
+    out.msg(&ServerMsg::Resume {
+        protocol: PROTOCOL_VERSION,
+        since,
+    })
     .await?;
     for e in missed {
         let msg = ServerMsg::Event {
@@ -225,139 +276,243 @@ async fn catch_up(
             command_id: e.command_id,
             event: e.event,
         };
-        send(socket, &msg).await?;
+        out.msg(&msg).await?;
     }
-    Ok(Some(joined.seq))
+    Ok(Some(seq))
+}
+
+/// A command's answer to come, with its id.
+type Answer = Pin<Box<dyn Future<Output = (Uuid, Result<Done, BoardError>)> + Send>>;
+
+/// What reading one frame led to.
+enum Read {
+    Continue,
+    Submitted(Answer),
+    Stop,
+}
+
+/// One connection's state between frames.
+struct Session<'a> {
+    handle: &'a BoardHandle,
+    me: Uuid,
+    author: Option<String>,
+    joined: Joined,
+    /// The last seq this client has been sent.
+    sent_seq: u64,
+    limit: Limit,
+    last_presence: Option<Instant>,
 }
 
 async fn run(
-    socket: &mut WebSocket,
+    out: &mut Out,
     handle: &BoardHandle,
     registry: &Registry,
     me: Uuid,
     author: Option<String>,
     since: Option<u64>,
-) -> Result<(), axum::Error> {
-    let who = Some((me, author.clone().unwrap_or_else(|| "Guest".to_owned())));
-    let Ok(mut joined) = handle.join(who.clone()).await else {
+) -> Result<(), End> {
+    let Ok(mut joined) = handle.join(who(me, &author)).await else {
         return Ok(());
     };
     let resumed = match since {
-        Some(since) => catch_up(socket, registry, &joined, since).await?,
+        Some(since) => catch_up(out, registry, handle.id(), joined.seq, since).await?,
         None => None,
     };
-    let mut sent_seq = match resumed {
-        Some(seq) => seq,
-        None => welcome(socket, &joined).await?,
+    let sent_seq = match resumed {
+        Some(seq) => {
+            joined.welcome = Wire::from_static("");
+            seq
+        }
+        None => welcome(out, &mut joined).await?,
     };
-    // The session never needs the board again: holding a copy per connection would cost a
-    // whole board's memory for every idle client.
-    joined.board = Board::new(joined.board.id);
-    roster(socket, &joined, me).await?;
-    let mut limit = RateLimit::new(registry.settings().rate_limit);
-    let mut last_presence: Option<std::time::Instant> = None;
+    roster(out, &joined, me).await?;
+    let mut s = Session {
+        handle,
+        me,
+        author,
+        joined,
+        sent_seq,
+        limit: Limit::new(registry.settings().rate_limit),
+        last_presence: None,
+    };
     // Answers to come, in the order the commands were sent: reading and forwarding go on
     // while earlier commands are being committed (up to `IN_FLIGHT` of them).
     let mut answers = FuturesOrdered::new();
     loop {
         tokio::select! {
-            incoming = socket.recv(), if answers.len() < IN_FLIGHT => {
-                let text = match incoming {
-                    None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(()),
-                    Some(Ok(Message::Text(text))) => text,
-                    Some(Ok(Message::Binary(_))) => {
-                        send(socket, &ServerMsg::error("bad_message", "binary frames are not part of the protocol; send JSON text", None)).await?;
-                        continue;
-                    }
-                    Some(Ok(_)) => continue, // ping/pong are answered by the library
-                };
-                let parsed = if text.len() > MAX_MESSAGE_BYTES {
-                    Err(("message_too_large", format!("message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes", text.len())))
-                } else {
-                    serde_json::from_str::<ClientMsg>(&text)
-                        .map_err(|e| ("bad_message", format!("could not read that message: {e}")))
-                };
-                if let Ok(ClientMsg::Presence { cursor, editing }) = parsed {
-                    let now = std::time::Instant::now();
-                    if last_presence.is_none_or(|at| now.duration_since(at) >= PRESENCE_INTERVAL) {
-                        last_presence = Some(now);
-                        handle.presence(me, cursor, editing);
-                    }
-                    continue;
-                }
-                if !limit.allow() {
-                    if limit.refused_in_a_row > ABUSE {
-                        let _ = socket.send(Message::Close(None)).await;
-                        return Ok(());
-                    }
-                    let command_id = match &parsed {
-                        Ok(ClientMsg::Command { command_id, .. }) => Some(*command_id),
-                        _ => None,
-                    };
-                    let message = format!("too many messages: at most {} a second on average; this one was not executed, send it again in a moment", limit.per_second);
-                    send(socket, &ServerMsg::error("rate_limited", message, command_id)).await?;
-                    continue;
-                }
-                let (command_id, command) = match parsed {
-                    Ok(ClientMsg::Command { command_id, command }) => (command_id, command),
-                    Ok(ClientMsg::Presence { .. }) => continue,
-                    Err((code, message)) => {
-                        send(socket, &ServerMsg::error(code, message, None)).await?;
-                        continue;
-                    }
-                };
-                match handle.submit(Some(command_id), author.clone(), command).await {
-                    Ok(answer) => answers.push_back(async move { (command_id, answer.await) }),
-                    Err(e) => {
-                        send(socket, &ServerMsg::error(e.code(), e.to_string(), Some(command_id))).await?;
-                    }
+            incoming = out.socket.recv(), if answers.len() < IN_FLIGHT => {
+                match s.read(out, incoming).await? {
+                    Read::Continue => {}
+                    Read::Submitted(answer) => answers.push_back(answer),
+                    Read::Stop => return Ok(()),
                 }
             }
-            Some((command_id, answer)) = answers.next(), if !answers.is_empty() => match answer {
-                Ok(seq) => {
-                    // Forward this command's own events before acknowledging it, so the
-                    // client sees the outcome before the "done".
-                    while sent_seq < seq {
-                        match joined.events.try_recv() {
-                            Ok(out) if out.seq > sent_seq => {
-                                socket.send(Message::Text(out.json.clone().into())).await?;
-                                sent_seq = out.seq;
-                            }
-                            Ok(_) => {}
-                            Err(_) => break,
-                        }
-                    }
-                    send(socket, &ServerMsg::Ack { command_id, seq }).await?;
-                }
-                Err(e) => {
-                    send(socket, &ServerMsg::error(e.code(), e.to_string(), Some(command_id))).await?;
-                }
-            },
-            out = joined.events.recv() => match out {
-                Ok(out) => {
-                    if out.seq > sent_seq {
-                        socket.send(Message::Text(out.json.clone().into())).await?;
-                        sent_seq = out.seq;
-                    }
-                }
-                // Too far behind, or the actor restarted its stream: start over from a fresh
-                // welcome rather than leave a gap.
-                Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
-                    let Ok(again) = handle.join(who.clone()).await else { return Ok(()) };
-                    joined = again;
-                    sent_seq = welcome(socket, &joined).await?;
-                    joined.board = Board::new(joined.board.id);
-                    roster(socket, &joined, me).await?;
-                }
-            },
-            out = joined.presence.recv() => match out {
-                Ok(out) if out.from != me => {
-                    socket.send(Message::Text(out.json.clone().into())).await?;
-                }
+            Some((command_id, answer)) = answers.next(), if !answers.is_empty() => {
+                s.answer(out, command_id, answer).await?;
+            }
+            event = s.joined.events.recv() => s.forward(out, event).await?,
+            presence = s.joined.presence.recv() => match presence {
+                Ok(p) if p.from != s.me => out.wire(p.json.clone()).await?,
                 // Presence is ephemeral: what a slow client missed is superseded anyway. A
                 // closed stream means the actor is gone; the event stream notices too.
                 Ok(_) | Err(RecvError::Lagged(_)) => {}
                 Err(RecvError::Closed) => return Ok(()),
+            }
+        }
+    }
+}
+
+/// The participant a connection joins as.
+fn who(me: Uuid, author: &Option<String>) -> Option<(Uuid, String)> {
+    Some((me, author.clone().unwrap_or_else(|| "Guest".to_owned())))
+}
+
+impl Session<'_> {
+    /// Reads one frame: presence goes to the actor, a command is submitted within the rate
+    /// limit, anything else is answered with an error.
+    async fn read(
+        &mut self,
+        out: &mut Out,
+        incoming: Option<Result<Message, axum::Error>>,
+    ) -> Result<Read, End> {
+        let text = match incoming {
+            None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(Read::Stop),
+            Some(Ok(Message::Text(text))) => text,
+            Some(Ok(Message::Binary(_))) => {
+                let msg = ServerMsg::error(
+                    "bad_message",
+                    "binary frames are not part of the protocol; send JSON text",
+                    None,
+                );
+                out.msg(&msg).await?;
+                return Ok(Read::Continue);
+            }
+            Some(Ok(_)) => return Ok(Read::Continue), // ping/pong are answered by the library
+        };
+        let parsed = if text.len() > MAX_MESSAGE_BYTES {
+            Err((
+                "message_too_large",
+                format!(
+                    "message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes",
+                    text.len()
+                ),
+            ))
+        } else {
+            serde_json::from_str::<ClientMsg>(&text)
+                .map_err(|e| ("bad_message", format!("could not read that message: {e}")))
+        };
+        if let Ok(ClientMsg::Presence { cursor, editing }) = parsed {
+            let now = Instant::now();
+            if self
+                .last_presence
+                .is_none_or(|at| now.duration_since(at) >= PRESENCE_INTERVAL)
+            {
+                self.last_presence = Some(now);
+                self.handle.presence(self.me, cursor, editing);
+            }
+            return Ok(Read::Continue);
+        }
+        if !self.limit.admit() {
+            if self.limit.abusive() {
+                out.close(POLICY_VIOLATION, "too many refused messages; slow down")
+                    .await?;
+                return Ok(Read::Stop);
+            }
+            let command_id = match &parsed {
+                Ok(ClientMsg::Command { command_id, .. }) => Some(*command_id),
+                _ => None,
+            };
+            let message = format!(
+                "too many changes: at most {} a second on average; this one was not \
+                 executed, send it again in a moment",
+                self.limit.bucket.per_second()
+            );
+            out.msg(&ServerMsg::error("rate_limited", message, command_id))
+                .await?;
+            return Ok(Read::Continue);
+        }
+        let (command_id, command) = match parsed {
+            Ok(ClientMsg::Command {
+                command_id,
+                command,
+            }) => (command_id, command),
+            Ok(ClientMsg::Presence { .. }) => return Ok(Read::Continue),
+            Err((code, message)) => {
+                out.msg(&ServerMsg::error(code, message, None)).await?;
+                return Ok(Read::Continue);
+            }
+        };
+        match self
+            .handle
+            .submit(Some(command_id), self.author.clone(), command)
+            .await
+        {
+            Ok(answer) => Ok(Read::Submitted(Box::pin(async move {
+                (command_id, answer.await)
+            }))),
+            Err(e) => {
+                let msg = ServerMsg::error(e.code(), e.to_string(), Some(command_id));
+                out.msg(&msg).await?;
+                Ok(Read::Continue)
+            }
+        }
+    }
+
+    /// Answers a command: its own events first, then the ack (or the refusal). Its cost
+    /// beyond the first event is charged to the rate limit now that it is known.
+    async fn answer(
+        &mut self,
+        out: &mut Out,
+        command_id: Uuid,
+        answer: Result<Done, BoardError>,
+    ) -> Result<(), End> {
+        match answer {
+            Ok(done) => {
+                self.limit.produced(done.events);
+                // Forward this command's own events before acknowledging it, so the client
+                // sees the outcome before the "done".
+                while self.sent_seq < done.seq {
+                    match self.joined.events.try_recv() {
+                        Ok(e) if e.seq > self.sent_seq => {
+                            out.wire(e.json.clone()).await?;
+                            self.sent_seq = e.seq;
+                        }
+                        Ok(_) => {}
+                        Err(_) => break,
+                    }
+                }
+                let seq = done.seq;
+                out.msg(&ServerMsg::Ack { command_id, seq }).await
+            }
+            Err(e) => {
+                out.msg(&ServerMsg::error(e.code(), e.to_string(), Some(command_id)))
+                    .await
+            }
+        }
+    }
+
+    /// Forwards a stored event; a client that fell too far behind (or an actor that
+    /// restarted its stream) starts over from a fresh welcome rather than with a gap.
+    async fn forward(
+        &mut self,
+        out: &mut Out,
+        event: Result<Arc<Outgoing>, RecvError>,
+    ) -> Result<(), End> {
+        match event {
+            Ok(e) => {
+                if e.seq > self.sent_seq {
+                    out.wire(e.json.clone()).await?;
+                    self.sent_seq = e.seq;
+                }
+                Ok(())
+            }
+            Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
+                let Ok(again) = self.handle.join(who(self.me, &self.author)).await else {
+                    return Ok(());
+                };
+                self.joined = again;
+                self.sent_seq = welcome(out, &mut self.joined).await?;
+                roster(out, &self.joined, self.me).await
             }
         }
     }

@@ -30,10 +30,25 @@ impl TestDb {
     }
 
     pub async fn start(&self) -> RunningServer {
-        RunningServer::start(Config::for_database(self.url()))
-            .await
-            .expect("server starts")
+        self.start_with(|_| {}).await
     }
+
+    /// Starts a server with some settings changed from the test defaults.
+    pub async fn start_with(&self, change: impl FnOnce(&mut Config)) -> RunningServer {
+        let mut config = Config::for_database(self.url());
+        change(&mut config);
+        RunningServer::start(config).await.expect("server starts")
+    }
+}
+
+/// `GET /api/stats`.
+pub async fn stats(server: &RunningServer) -> serde_json::Value {
+    reqwest::get(format!("http://{}/api/stats", server.addr))
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap()
 }
 
 pub async fn create_board(server: &RunningServer, title: &str) -> BoardId {
@@ -43,9 +58,36 @@ pub async fn create_board(server: &RunningServer, title: &str) -> BoardId {
         .send()
         .await
         .unwrap();
+    created(resp).await
+}
+
+/// Imports a board file over HTTP; the new board's id.
+pub async fn import_board(server: &RunningServer, file: impl Into<reqwest::Body>) -> BoardId {
+    let resp = reqwest::Client::new()
+        .post(format!("http://{}/api/boards/import", server.addr))
+        .body(file)
+        .send()
+        .await
+        .unwrap();
+    created(resp).await
+}
+
+/// The id in a `201 {"id": ...}` answer.
+async fn created(resp: reqwest::Response) -> BoardId {
     assert_eq!(resp.status(), 201);
     let body: serde_json::Value = resp.json().await.unwrap();
     body["id"].as_str().unwrap().parse().unwrap()
+}
+
+/// A command that adds one domain event with this text, at the origin.
+pub fn add_sticky(text: &str) -> Command {
+    Command::AddSticky {
+        id: stormwall_core::StickyId(Uuid::new_v4()),
+        kind: stormwall_core::StickyKind::DomainEvent,
+        text: text.into(),
+        pos: stormwall_core::Position::new(0, 0),
+        size: None,
+    }
 }
 
 pub struct Client {
@@ -71,6 +113,11 @@ impl Client {
     /// Wraps a socket connected by the test itself (custom URL or headers).
     pub fn from_stream(ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
         Self { ws }
+    }
+
+    /// Sends any frame (binary, malformed, oversize).
+    pub async fn send_frame(&mut self, frame: Message) {
+        self.ws.send(frame).await.unwrap();
     }
 
     pub async fn send_raw(&mut self, text: impl Into<String>) {

@@ -1,33 +1,14 @@
 //! Group commit, presence, idle boards and the durability setting, through the real
 //! interfaces (the board actor's handle, WebSocket clients, HTTP).
 
-use crate::common::{create_board, Client, TestDb};
+use crate::common::{add_sticky, create_board, import_board, stats, Client, TestDb};
 use std::time::Duration;
 use stormwall::actor::BoardHandle;
 use stormwall::store::{EventStore, Synchronous};
 use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::ServerMsg;
-use stormwall_core::{Board, BoardId, Command, Position, StickyId, StickyKind};
+use stormwall_core::{Board, BoardId, Command, Position, StickyId};
 use uuid::Uuid;
-
-fn add(text: &str) -> Command {
-    Command::AddSticky {
-        id: StickyId(Uuid::new_v4()),
-        kind: StickyKind::DomainEvent,
-        text: text.into(),
-        pos: Position::new(0, 0),
-        size: None,
-    }
-}
-
-async fn stats(server: &RunningServer) -> serde_json::Value {
-    reqwest::get(format!("http://{}/api/stats", server.addr))
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap()
-}
 
 #[tokio::test]
 async fn commands_queued_together_are_committed_together_and_each_acknowledged() {
@@ -45,11 +26,11 @@ async fn commands_queued_together_are_committed_together_and_each_acknowledged()
     let retried = Uuid::new_v4();
     let mut calls = Vec::new();
     for i in 0..98 {
-        calls.push(handle.execute(Some(Uuid::new_v4()), None, add(&format!("E{i}"))));
+        calls.push(handle.execute(Some(Uuid::new_v4()), None, add_sticky(&format!("E{i}"))));
     }
-    calls.push(handle.execute(Some(retried), None, add("Once")));
-    calls.push(handle.execute(Some(retried), None, add("Once")));
-    calls.push(handle.execute(Some(Uuid::new_v4()), None, add("  ")));
+    calls.push(handle.execute(Some(retried), None, add_sticky("Once")));
+    calls.push(handle.execute(Some(retried), None, add_sticky("Once")));
+    calls.push(handle.execute(Some(Uuid::new_v4()), None, add_sticky("  ")));
     // when they are all waiting for the actor,
     let answers = futures::future::join_all(calls).await;
 
@@ -71,7 +52,7 @@ async fn commands_queued_together_are_committed_together_and_each_acknowledged()
     );
     let (board, seq) = handle.state().await.unwrap();
     assert_eq!(seq, 100);
-    assert_eq!(board, Board::replay(id, log.iter().map(|e| &e.event)));
+    assert_eq!(*board, Board::replay(id, log.iter().map(|e| &e.event)));
 }
 
 #[tokio::test]
@@ -140,7 +121,7 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
     let server = RunningServer::start(config).await.unwrap();
     let board = create_board(&server, "Idle").await;
     let (mut alice, _) = Client::join(&server, board).await;
-    alice.command(add("Kept")).await;
+    alice.command(add_sticky("Kept")).await;
     let _event = alice.recv().await;
     let _ack = alice.recv().await;
 
@@ -182,7 +163,7 @@ async fn commands_over_the_rate_are_refused_by_id_so_the_client_can_resend_them(
     let (mut alice, _) = Client::join(&server, board).await;
     let mut sent = Vec::new();
     for i in 0..260 {
-        sent.push(alice.command(add(&format!("E{i}"))).await);
+        sent.push(alice.command(add_sticky(&format!("E{i}"))).await);
     }
     let (mut acked, mut limited) = (Vec::new(), Vec::new());
     while acked.len() + limited.len() < sent.len() {
@@ -214,7 +195,7 @@ async fn with_synchronous_normal_a_restarted_server_has_every_acknowledged_chang
     let server = RunningServer::start(config.clone()).await.unwrap();
     let board = create_board(&server, "Normal").await;
     let (mut alice, _) = Client::join(&server, board).await;
-    alice.command(add("Stored")).await;
+    alice.command(add_sticky("Stored")).await;
     let _event = alice.recv().await;
     assert!(matches!(alice.recv().await, ServerMsg::Ack { seq: 2, .. }));
     server.stop().await;
@@ -233,7 +214,7 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
     // Given a client that sends five commands and loses its connection before any answer,
     let (mut alice, _) = Client::join(&server, board).await;
     let queue: Vec<(Uuid, Command)> = (0..5)
-        .map(|i| (Uuid::new_v4(), add(&format!("Queued {i}"))))
+        .map(|i| (Uuid::new_v4(), add_sticky(&format!("Queued {i}"))))
         .collect();
     for (id, command) in &queue {
         alice.command_with_id(*id, command.clone()).await;
@@ -284,15 +265,7 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
         "format": "stormwall-board", "version": 1, "title": "Full",
         "stickies": stickies, "frames": [], "connectors": []
     });
-    let resp = reqwest::Client::new()
-        .post(format!("http://{}/api/boards/import", server.addr))
-        .json(&file)
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(resp.status(), 201);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    let board: BoardId = body["id"].as_str().unwrap().parse().unwrap();
+    let board = import_board(&server, file.to_string()).await;
 
     let first: StickyId = file["stickies"][0]["id"].as_str().unwrap().parse().unwrap();
 
@@ -314,7 +287,7 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
         ("text_too_long", Some(too_long))
     );
 
-    let one_more = alice.command(add("One Too Many")).await;
+    let one_more = alice.command(add_sticky("One Too Many")).await;
     let ServerMsg::Error {
         code,
         message,

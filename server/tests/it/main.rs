@@ -4,10 +4,12 @@
 #[allow(dead_code)]
 mod common;
 
+mod abuse;
 mod crash;
 mod exports;
 mod history;
 mod http;
 mod live;
+mod security;
 mod ssr;
 mod sync;
