@@ -184,6 +184,32 @@ pub struct Board {
     pub frames: IndexMap<FrameId, Frame>,
     #[serde(default)]
     pub connectors: IndexMap<ConnectorId, Connector>,
+    /// `weight()`, once asked for, kept up to date by `apply_mut`. Derived: never serialised,
+    /// and only valid for a board changed through `apply` (as every board is).
+    #[serde(skip)]
+    weight: WeightCache,
+}
+
+/// The cached weight of a board. Two boards are equal whatever their caches hold.
+#[derive(Default)]
+struct WeightCache(std::sync::OnceLock<usize>);
+
+impl Clone for WeightCache {
+    fn clone(&self) -> Self {
+        Self(self.0.get().map(|w| (*w).into()).unwrap_or_default())
+    }
+}
+
+impl PartialEq for WeightCache {
+    fn eq(&self, _: &Self) -> bool {
+        true
+    }
+}
+
+impl std::fmt::Debug for WeightCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        self.0.get().fmt(f)
+    }
 }
 
 impl Board {
@@ -197,6 +223,7 @@ impl Board {
             stickies: IndexMap::new(),
             frames: IndexMap::new(),
             connectors: IndexMap::new(),
+            weight: WeightCache::default(),
         }
     }
 
@@ -227,22 +254,59 @@ impl Board {
     }
 
     /// What the board weighs against `limits::MAX_BOARD_BYTES`: the bytes of all its text plus
-    /// a fixed allowance per element. Linear in the board; computed only for commands that
-    /// add content.
+    /// a fixed allowance per element. Computed once (linear in the board), then kept up to date
+    /// by `apply_mut` event by event.
     pub fn weight(&self) -> usize {
-        self.title.len()
-            + self.stickies.values().map(Sticky::weight).sum::<usize>()
-            + self.frames.values().map(Frame::weight).sum::<usize>()
-            + self
-                .connectors
-                .values()
-                .map(Connector::weight)
-                .sum::<usize>()
+        *self.weight.0.get_or_init(|| {
+            self.title.len()
+                + self.stickies.values().map(Sticky::weight).sum::<usize>()
+                + self.frames.values().map(Frame::weight).sum::<usize>()
+                + self
+                    .connectors
+                    .values()
+                    .map(Connector::weight)
+                    .sum::<usize>()
+        })
+    }
+
+    /// The weight of the one element an event changes (every event changes one).
+    fn touched_weight(&self, event: &Event) -> usize {
+        match event {
+            Event::BoardCreated { .. } | Event::BoardRenamed { .. } => self.title.len(),
+            Event::BoardLocked | Event::BoardUnlocked => 0,
+            Event::StickyAdded { id, .. }
+            | Event::StickyMoved { id, .. }
+            | Event::StickyTextEdited { id, .. }
+            | Event::StickyResized { id, .. }
+            | Event::StickyKindChanged { id, .. }
+            | Event::StickyDescribed { id, .. }
+            | Event::StickyFieldsSet { id, .. }
+            | Event::StickyDeleted { id } => self.sticky(*id).map_or(0, Sticky::weight),
+            Event::FrameAdded { id, .. }
+            | Event::FrameRenamed { id, .. }
+            | Event::FrameReshaped { id, .. }
+            | Event::FrameDeleted { id } => self.frames.get(id).map_or(0, Frame::weight),
+            Event::ConnectorAdded { id, .. } | Event::ConnectorDeleted { id } => {
+                self.connectors.get(id).map_or(0, Connector::weight)
+            }
+        }
     }
 
     /// Folds one event into the board in place. Events are facts, so `apply` never fails: an
     /// event that names a missing element (which `execute` never emits) is ignored.
     pub fn apply_mut(&mut self, event: &Event) {
+        let rest = self
+            .weight
+            .0
+            .take()
+            .map(|w| w.saturating_sub(self.touched_weight(event)));
+        self.fold(event);
+        if let Some(rest) = rest {
+            self.weight = WeightCache((rest + self.touched_weight(event)).into());
+        }
+    }
+
+    fn fold(&mut self, event: &Event) {
         match event {
             Event::BoardCreated { title } => {
                 self.created = true;

@@ -1,6 +1,7 @@
 //! Properties of the event log, over random command sequences:
 //! - replaying the log reproduces the live state;
 //! - a refused command changes nothing;
+//! - the board's weight, kept up to date by `apply`, equals the weight computed anew;
 //! - a snapshot taken anywhere, plus the tail after it, equals the full replay.
 
 use proptest::prelude::*;
@@ -118,6 +119,8 @@ proptest! {
         let (live, log) = run(id, commands)?;
         prop_assert_eq!(&Board::replay(id, &log), &live);
         prop_assert!(connectors_are_whole(&live));
+        // The weight the live board kept up to date event by event is the one computed anew.
+        prop_assert_eq!(live.weight(), Board::replay(id, &log).weight());
 
         // The log survives the trip through storage (type, version, payload, upcast).
         let read: Vec<Event> = log
