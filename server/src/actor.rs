@@ -9,7 +9,7 @@
 //! in memory only.
 
 use crate::store::{Appended, EventStore, StoreError};
-use axum::extract::ws::Utf8Bytes;
+use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use stormwall_core::protocol::{welcome_json, Participant, ServerMsg};
@@ -33,8 +33,9 @@ const COLOURS: [&str; 10] = [
     "#087f5b", "#495057",
 ];
 
-/// A message as it goes on the wire: serialised once, shared (a cheap clone) by every session.
-pub type Wire = Utf8Bytes;
+/// A text message as it goes on the wire: JSON serialised once, shared (a cheap clone) by
+/// every session.
+pub type Wire = Bytes;
 
 #[derive(Debug, Error)]
 pub enum BoardError {

@@ -2,11 +2,13 @@
 
 use crate::actor::{BoardError, BoardHandle, Done, Joined, Outgoing, Wire};
 use crate::registry::{ConnectionRefused, Registry};
-use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade};
-use axum::extract::{ConnectInfo, Path, Query, State};
-use axum::http::StatusCode;
+use axum::body::Body;
+use axum::extract::{ConnectInfo, Path, Query, Request, State};
+use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{FuturesOrdered, StreamExt};
+use futures::SinkExt;
+use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
 use std::future::Future;
 use std::net::SocketAddr;
@@ -19,21 +21,31 @@ use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::BoardId;
 use thiserror::Error;
 use tokio::sync::broadcast::error::RecvError;
+use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
+use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
+use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::{self, Message};
+use tokio_tungstenite::WebSocketStream;
 use uuid::Uuid;
 
 /// Frames above this close the connection (abuse); frames between `MAX_MESSAGE_BYTES` and this
 /// are read only to answer with a clear error.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 
-/// WebSocket close code for a client that broke the rules (RFC 6455: policy violation).
-const POLICY_VIOLATION: u16 = 1008;
+/// Messages to a client go out in frames of at most this size. The WebSocket library copies
+/// each frame into a buffer that keeps its capacity for the connection's life: sent whole, a
+/// 6 MB welcome would leave 6 MB behind in every connection of a big board.
+const FRAGMENT: usize = 64 * 1024;
+
+type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 
 /// Why a session ended early.
 #[derive(Debug, Error)]
 enum End {
     #[error("socket: {0}")]
-    Socket(#[from] axum::Error),
-    #[error("the client did not read a message for {0:?}")]
+    Socket(#[from] tungstenite::Error),
+    #[error("the client did not read for {0:?}")]
     SendTimeout(Duration),
 }
 
@@ -57,14 +69,49 @@ fn since(params: &HashMap<String, String>) -> Result<Option<u64>, String> {
     }
 }
 
-/// The Origin and Host checks are the `guard`'s, in front of every route.
+/// The `Sec-WebSocket-Accept` for a valid WebSocket handshake (RFC 6455, version 13).
+fn handshake(headers: &HeaderMap) -> Result<String, &'static str> {
+    let has = |name: header::HeaderName, token: &str| {
+        headers
+            .get(name)
+            .and_then(|v| v.to_str().ok())
+            .is_some_and(|v| v.split(',').any(|t| t.trim().eq_ignore_ascii_case(token)))
+    };
+    if !has(header::UPGRADE, "websocket") || !has(header::CONNECTION, "upgrade") {
+        return Err("this address takes WebSocket connections only");
+    }
+    if !has(header::SEC_WEBSOCKET_VERSION, "13") {
+        return Err("WebSocket version 13 is required");
+    }
+    let key = headers
+        .get(header::SEC_WEBSOCKET_KEY)
+        .ok_or("the WebSocket handshake has no key")?;
+    Ok(derive_accept_key(key.as_bytes()))
+}
+
+fn socket_config() -> WebSocketConfig {
+    WebSocketConfig::default()
+        // The library's 128 KiB buffers per socket would dominate an idle client's memory;
+        // board messages are small, and buffers grow when needed.
+        .read_buffer_size(8 * 1024)
+        .write_buffer_size(8 * 1024)
+        .max_message_size(Some(HARD_FRAME_LIMIT))
+        .max_frame_size(Some(HARD_FRAME_LIMIT))
+}
+
+/// Opens a board's WebSocket. The Origin and Host checks are the `guard`'s, in front of every
+/// route; this checks the handshake, the parameters and the connection caps, then upgrades.
 pub async fn upgrade(
     State(registry): State<Registry>,
     Path(id): Path<String>,
     Query(params): Query<HashMap<String, String>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    ws: WebSocketUpgrade,
+    mut req: Request,
 ) -> Response {
+    let accept = match handshake(req.headers()) {
+        Ok(accept) => accept,
+        Err(message) => return refuse(StatusCode::BAD_REQUEST, message),
+    };
     let author = params
         .get("name")
         .and_then(|n| stormwall_core::text::display_name(n));
@@ -84,31 +131,41 @@ pub async fn upgrade(
             return refuse(StatusCode::TOO_MANY_REQUESTS, e.to_string())
         }
     };
-    match registry.open(board_id).await {
-        Ok(Some(handle)) => ws
-            .max_message_size(HARD_FRAME_LIMIT)
-            .max_frame_size(HARD_FRAME_LIMIT)
-            // The library's 128 KiB read and write buffers per socket dominate an idle
-            // client's memory; board messages are small, and buffers grow when needed.
-            .read_buffer_size(8 * 1024)
-            .write_buffer_size(8 * 1024)
-            .on_upgrade(move |socket| async move {
-                let _counted = connection;
-                session(socket, handle, registry, author, since).await
-            }),
-        Ok(None) => refuse(StatusCode::NOT_FOUND, "no such board"),
+    let handle = match registry.open(board_id).await {
+        Ok(Some(handle)) => handle,
+        Ok(None) => return refuse(StatusCode::NOT_FOUND, "no such board"),
         Err(e) => {
             tracing::error!(board = %board_id, error = %e, "cannot open board");
-            refuse(
+            return refuse(
                 StatusCode::SERVICE_UNAVAILABLE,
                 "the board cannot be opened right now",
-            )
+            );
         }
-    }
+    };
+    let upgrading = hyper::upgrade::on(&mut req);
+    tokio::spawn(async move {
+        let _counted = connection;
+        match upgrading.await {
+            Ok(upgraded) => {
+                let io = TokioIo::new(upgraded);
+                let socket =
+                    WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config())).await;
+                session(socket, handle, registry, author, since).await;
+            }
+            Err(e) => tracing::debug!(error = %e, "WebSocket upgrade failed"),
+        }
+    });
+    Response::builder()
+        .status(StatusCode::SWITCHING_PROTOCOLS)
+        .header(header::CONNECTION, "upgrade")
+        .header(header::UPGRADE, "websocket")
+        .header(header::SEC_WEBSOCKET_ACCEPT, accept)
+        .body(Body::empty())
+        .expect("a valid response")
 }
 
 async fn session(
-    socket: WebSocket,
+    socket: Socket,
     handle: BoardHandle,
     registry: Registry,
     author: Option<String>,
@@ -126,25 +183,42 @@ async fn session(
             }
         }
         _ = registry.stopping() => {
-            let _ = out.close(1001, "the server is stopping").await;
+            let _ = out.close(CloseCode::Away, "the server is stopping").await;
         }
     }
     // Presence is cleaned up with the connection, however it ended.
     handle.leave(me).await;
 }
 
-/// The sending half of a session: every message leaves within the deadline, or the session
-/// ends (a client that stops reading must not pin what is queued for it).
+/// The sending half of a session: messages go out in fragments, and every fragment leaves
+/// within the deadline, or the session ends (a client that stops reading must not pin what
+/// is queued for it).
 struct Out {
-    socket: WebSocket,
+    socket: Socket,
     deadline: Duration,
 }
 
 impl Out {
-    async fn wire(&mut self, text: Wire) -> Result<(), End> {
-        match tokio::time::timeout(self.deadline, self.socket.send(Message::Text(text))).await {
+    async fn frame(&mut self, frame: Message) -> Result<(), End> {
+        match tokio::time::timeout(self.deadline, self.socket.send(frame)).await {
             Ok(sent) => Ok(sent?),
             Err(_) => Err(End::SendTimeout(self.deadline)),
+        }
+    }
+
+    /// One text message (JSON serialised once and shared), in frames of `FRAGMENT` bytes.
+    async fn wire(&mut self, text: Wire) -> Result<(), End> {
+        let mut opcode = OpCode::Data(Data::Text);
+        let mut rest = text;
+        loop {
+            let part = rest.split_to(rest.len().min(FRAGMENT));
+            let last = rest.is_empty();
+            self.frame(Message::Frame(Frame::message(part, opcode, last)))
+                .await?;
+            if last {
+                return Ok(());
+            }
+            opcode = OpCode::Data(Data::Continue);
         }
     }
 
@@ -153,23 +227,19 @@ impl Out {
         self.wire(json.into()).await
     }
 
-    async fn close(&mut self, code: u16, reason: &'static str) -> Result<(), End> {
+    async fn close(&mut self, code: CloseCode, reason: &'static str) -> Result<(), End> {
         let frame = CloseFrame {
             code,
             reason: reason.into(),
         };
-        let close = self.socket.send(Message::Close(Some(frame)));
-        match tokio::time::timeout(self.deadline, close).await {
-            Ok(sent) => Ok(sent?),
-            Err(_) => Err(End::SendTimeout(self.deadline)),
-        }
+        self.frame(Message::Close(Some(frame))).await
     }
 }
 
 /// Sends the welcome (shared with everyone who joined at this seq, then let go of); returns
 /// the seq the client now has.
 async fn welcome(out: &mut Out, joined: &mut Joined) -> Result<u64, End> {
-    let welcome = std::mem::replace(&mut joined.welcome, Wire::from_static(""));
+    let welcome = std::mem::take(&mut joined.welcome);
     out.wire(welcome).await?;
     Ok(joined.seq)
 }
@@ -320,7 +390,7 @@ async fn run(
     };
     let sent_seq = match resumed {
         Some(seq) => {
-            joined.welcome = Wire::from_static("");
+            joined.welcome = Wire::new();
             seq
         }
         None => welcome(out, &mut joined).await?,
@@ -340,7 +410,7 @@ async fn run(
     let mut answers = FuturesOrdered::new();
     loop {
         tokio::select! {
-            incoming = out.socket.recv(), if answers.len() < IN_FLIGHT => {
+            incoming = out.socket.next(), if answers.len() < IN_FLIGHT => {
                 match s.read(out, incoming).await? {
                     Read::Continue => {}
                     Read::Submitted(answer) => answers.push_back(answer),
@@ -373,7 +443,7 @@ impl Session<'_> {
     async fn read(
         &mut self,
         out: &mut Out,
-        incoming: Option<Result<Message, axum::Error>>,
+        incoming: Option<Result<Message, tungstenite::Error>>,
     ) -> Result<Read, End> {
         let text = match incoming {
             None | Some(Err(_)) | Some(Ok(Message::Close(_))) => return Ok(Read::Stop),
@@ -414,7 +484,7 @@ impl Session<'_> {
         }
         if !self.limit.admit() {
             if self.limit.abusive() {
-                out.close(POLICY_VIOLATION, "too many refused messages; slow down")
+                out.close(CloseCode::Policy, "too many refused messages; slow down")
                     .await?;
                 return Ok(Read::Stop);
             }

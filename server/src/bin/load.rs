@@ -4,7 +4,8 @@
 //! also kills the server with SIGKILL during the load, restarts it, lets the clients reconnect
 //! and resend what was not acknowledged, and then checks the log: every acknowledged command
 //! exactly once, sequence numbers contiguous. `--memory` measures the server's resident memory
-//! per idle client and per open board instead.
+//! per idle client and per open board instead; `--stuck N` the memory held by N sockets that
+//! never read, on a board of about 6 MB, and whether the send deadline lets go of it.
 
 use clap::Parser;
 use futures::{SinkExt, StreamExt};
@@ -61,6 +62,9 @@ struct Args {
     /// Measure memory per idle client and per open board instead of load.
     #[arg(long)]
     memory: bool,
+    /// Measure the memory held by this many sockets that never read, on a ~6 MB board.
+    #[arg(long, default_value_t = 0)]
+    stuck: usize,
 }
 
 /// The server process under test.
@@ -400,6 +404,8 @@ async fn main() {
     let args = Args::parse();
     let result = if args.memory {
         memory(args).await
+    } else if args.stuck > 0 {
+        stuck(args).await
     } else {
         load(args).await
     };
@@ -573,6 +579,101 @@ async fn joined(addr: &str, board: BoardId) -> Result<Socket, String> {
         .map_err(|e| e.to_string())?;
     let _ = ws.next().await;
     Ok(ws)
+}
+
+/// Resident memory while `--stuck` sockets that never read (a tiny receive window, never
+/// polled) sit on a board of 5,000 stickies of ~1,000 characters: the peak, and what is left
+/// once the server's send deadline (10 s by default) has dropped them.
+async fn stuck(args: Args) -> Result<(), String> {
+    let (dir, db) = temp_db();
+    let server = Server::start(&args, &db, "127.0.0.1:0").await?;
+    let mut board = stormwall_core::Board::new(BoardId(Uuid::nil()));
+    board.created = true;
+    board.title = "Stuck".into();
+    for i in 0..5_000u32 {
+        let id = StickyId(Uuid::from_u128(u128::from(i) + 1));
+        board.stickies.insert(
+            id,
+            stormwall_core::Sticky {
+                id,
+                kind: StickyKind::DomainEvent,
+                text: format!("{i} {}", "w".repeat(990)),
+                pos: Position::new((i % 100) as i32 * 200, (i / 100) as i32 * 150),
+                size: StickyKind::DomainEvent.default_size(),
+                description: String::new(),
+                fields: Vec::new(),
+            },
+        );
+    }
+    let resp: serde_json::Value = reqwest::Client::new()
+        .post(format!("http://{}/api/boards/import", server.addr))
+        .body(stormwall_core::export::json::to_string(&board))
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    let board: BoardId = resp["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| format!("import failed: {resp}"))?;
+    // One reader first, so the board and its shared welcome are counted as the base.
+    let first = joined(&server.addr, board).await?;
+    drop(first);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    // First as many clients that read their welcome and then stay, idle.
+    let base = server.rss_kib();
+    let mut readers = Vec::with_capacity(args.stuck);
+    for _ in 0..args.stuck {
+        readers.push(joined(&server.addr, board).await?);
+    }
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let with_readers = server.rss_kib();
+    println!(
+        "{} clients that read their welcome and stay: {base} KiB -> {with_readers} KiB, {:.0} KiB per client",
+        args.stuck,
+        with_readers.saturating_sub(base) as f64 / args.stuck as f64
+    );
+    drop(readers);
+    tokio::time::sleep(Duration::from_millis(1500)).await;
+    let before = server.rss_kib();
+    let mut sockets = Vec::with_capacity(args.stuck);
+    for _ in 0..args.stuck {
+        let tcp = tokio::net::TcpSocket::new_v4().map_err(|e| e.to_string())?;
+        tcp.set_recv_buffer_size(4096).map_err(|e| e.to_string())?;
+        let addr = server.addr.parse().map_err(|e| format!("{e}"))?;
+        let stream = tcp.connect(addr).await.map_err(|e| e.to_string())?;
+        let url = format!("ws://{}/ws/boards/{board}", server.addr);
+        let (ws, _) = tokio_tungstenite::client_async(url, stream)
+            .await
+            .map_err(|e| e.to_string())?;
+        sockets.push(ws);
+    }
+    let start = Instant::now();
+    let mut peak = before;
+    let mut released = None;
+    while start.elapsed() < Duration::from_secs(20) {
+        tokio::time::sleep(Duration::from_millis(250)).await;
+        peak = peak.max(server.rss_kib());
+        if released.is_none() && server.stats().await["connections"] == 0 {
+            released = Some(start.elapsed());
+        }
+    }
+    let after = server.rss_kib();
+    println!(
+        "{} sockets that never read on a board of 5,000 stickies: {before} KiB before, peak {peak} KiB (+{:.1} MiB, {:.0} KiB per socket), {after} KiB after 20 s; {}",
+        args.stuck,
+        peak.saturating_sub(before) as f64 / 1024.0,
+        peak.saturating_sub(before) as f64 / args.stuck as f64,
+        match released {
+            Some(t) => format!("all dropped by the server after {:.1} s", t.as_secs_f64()),
+            None => "still connected after 20 s".to_owned(),
+        }
+    );
+    drop(sockets);
+    let _ = std::fs::remove_dir_all(dir);
+    Ok(())
 }
 
 /// Resident memory of the server: per idle connected client, and per open board.

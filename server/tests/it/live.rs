@@ -146,9 +146,17 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
         stats(&server).await
     );
 
-    // It left a snapshot, and comes back with everything.
+    // It left a snapshot (its actor writes it on the way out), and comes back with everything.
     let reader = EventStore::open_read_only(&db.url()).await.unwrap();
-    assert_eq!(reader.snapshot_count(board).await.unwrap(), 1);
+    let mut snapshots = 0;
+    for _ in 0..50 {
+        snapshots = reader.snapshot_count(board).await.unwrap();
+        if snapshots > 0 {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+    }
+    assert_eq!(snapshots, 1);
     let (state, seq) = Client::board_now(&server, board).await;
     assert_eq!(seq, 2);
     assert_eq!(state.stickies.len(), 1);
@@ -305,4 +313,107 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
         "{message}"
     );
     server.stop().await;
+}
+
+#[tokio::test]
+async fn a_retry_older_than_the_ids_kept_in_memory_gets_its_original_outcome() {
+    use stormwall::actor::RecentCommands;
+    let db = TestDb::new();
+    let store = EventStore::open(&db.url()).await.unwrap();
+    let id = BoardId(Uuid::new_v4());
+    let handle = BoardHandle::spawn(store.clone(), Board::new(id), 0, 0);
+    let create = Command::CreateBoard {
+        title: "Ids".into(),
+    };
+    handle.execute(None, None, create).await.unwrap();
+    let first = Uuid::new_v4();
+    let first_seq = handle
+        .execute(Some(first), None, add_sticky("first"))
+        .await
+        .unwrap();
+    // More commands than a board keeps ids of in memory.
+    let mut answers = Vec::new();
+    for i in 0..RecentCommands::CAPACITY + 10 {
+        let add = add_sticky(&format!("n{i}"));
+        answers.push(
+            handle
+                .submit(Some(Uuid::new_v4()), None, add)
+                .await
+                .unwrap(),
+        );
+    }
+    for a in futures::future::join_all(answers).await {
+        a.unwrap();
+    }
+    let (_, seq) = handle.state().await.unwrap();
+    // The first id is no longer in memory: the table answers, and nothing runs twice.
+    let again = handle.execute(Some(first), None, add_sticky("first")).await;
+    assert_eq!(again.unwrap(), first_seq);
+    assert_eq!(handle.state().await.unwrap().1, seq);
+    drop(handle);
+
+    // Reopened, a board loads only the latest ids, and still answers old retries.
+    let recent = store.recent_commands(id).await.unwrap();
+    assert_eq!(recent.len(), RecentCommands::CAPACITY);
+    let opened = store.open_board(id).await.unwrap().unwrap();
+    let handle = BoardHandle::spawn_with(store.clone(), opened.board, opened.seq, 0, recent);
+    let again = handle.execute(Some(first), None, add_sticky("first")).await;
+    assert_eq!(again.unwrap(), first_seq);
+    assert_eq!(handle.state().await.unwrap().1, seq);
+}
+
+#[tokio::test]
+async fn a_board_that_loads_slowly_does_not_hold_up_opening_others() {
+    use stormwall::registry::{Registry, Settings};
+    use stormwall_core::export::json;
+    let db = TestDb::new();
+    let store = EventStore::open(&db.url()).await.unwrap();
+    let settings = Settings {
+        snapshot_every: 0,
+        ..Settings::default()
+    };
+    // A board with a long log and no snapshot (slow to open), and a small one.
+    let setup = Registry::new(store.clone(), settings.clone());
+    let mut big = Board::new(BoardId(Uuid::nil()));
+    big.created = true;
+    big.title = "Big".into();
+    for i in 0..5_000u32 {
+        let sid = StickyId(Uuid::from_u128(u128::from(i) + 1));
+        big.stickies.insert(
+            sid,
+            stormwall_core::Sticky {
+                id: sid,
+                kind: stormwall_core::StickyKind::Hotspot,
+                text: format!("{i} {}", "z".repeat(300)),
+                pos: Position::new(0, 0),
+                size: stormwall_core::StickyKind::Hotspot.default_size(),
+                description: String::new(),
+                fields: Vec::new(),
+            },
+        );
+    }
+    let big = setup
+        .import(json::parse(&json::to_string(&big)).unwrap())
+        .await
+        .unwrap();
+    let small = setup.create("Small".into()).await.unwrap();
+    setup.stop().await;
+
+    let registry = Registry::new(store.clone(), settings);
+    let (done_tx, mut done) = tokio::sync::mpsc::unbounded_channel();
+    for (name, id, delay) in [("big", big, 0), ("small", small, 20)] {
+        let (registry, done_tx) = (registry.clone(), done_tx.clone());
+        tokio::spawn(async move {
+            tokio::time::sleep(Duration::from_millis(delay)).await;
+            registry.open(id).await.unwrap().unwrap();
+            done_tx.send(name).unwrap();
+        });
+    }
+    assert_eq!(
+        done.recv().await,
+        Some("small"),
+        "the small board opened first"
+    );
+    assert_eq!(done.recv().await, Some("big"));
+    registry.stop().await;
 }
