@@ -143,7 +143,7 @@ fn main() {
 
     let t = time(|| glossary::glossary(&board).to_markdown());
     println!("glossary (Markdown) of that board: {:.1} ms median", ms(t));
-    let near = near_duplicates(5_000);
+    let near = stormwall_core::sample::near_duplicates(5_000);
     let md = glossary::glossary(&near).to_markdown();
     let t = time(|| glossary::glossary(&near).to_markdown());
     println!(
@@ -167,42 +167,6 @@ fn main() {
     older.connectors.clear();
     let t = time(|| undo::restore(&board, &older));
     println!("plan a restore (half the stickies): {:.1} ms median", ms(t));
-}
-
-/// The glossary's worst case: `n` stickies in one context, every one a near duplicate of every
-/// other (one phrase in `n` spellings). Listing each group at each term made this quadratic.
-fn near_duplicates(n: usize) -> Board {
-    let mut board = Board::new(BoardId(Uuid::nil()));
-    let create = Command::CreateBoard {
-        title: "Near duplicates".into(),
-    };
-    for e in execute(&board, create).unwrap() {
-        board.apply_mut(&e);
-    }
-    for i in 0..n {
-        let text: String = "orderplacedbycustomer"
-            .chars()
-            .enumerate()
-            .map(|(bit, c)| {
-                if i >> bit & 1 == 1 {
-                    c.to_ascii_uppercase()
-                } else {
-                    c
-                }
-            })
-            .collect();
-        let add = Command::AddSticky {
-            id: StickyId(Uuid::from_u128(i as u128 + 1)),
-            kind: StickyKind::DomainEvent,
-            text,
-            pos: Position::new((i % 100) as i32 * 200, (i / 100) as i32 * 150),
-            size: None,
-        };
-        for e in execute(&board, add).unwrap() {
-            board.apply_mut(&e);
-        }
-    }
-    board
 }
 
 fn ms(d: Duration) -> f64 {

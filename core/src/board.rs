@@ -1,5 +1,6 @@
 //! The board state and `apply`, which folds one event into it.
 
+use crate::event::Target;
 use crate::{BoardId, ConnectorId, Event, FrameId, StickyId, StickyKind};
 use indexmap::IndexMap;
 use serde::{Deserialize, Serialize};
@@ -269,26 +270,14 @@ impl Board {
         })
     }
 
-    /// The weight of the one element an event changes (every event changes one).
+    /// The weight of the one element an event changes.
     fn touched_weight(&self, event: &Event) -> usize {
-        match event {
-            Event::BoardCreated { .. } | Event::BoardRenamed { .. } => self.title.len(),
-            Event::BoardLocked | Event::BoardUnlocked => 0,
-            Event::StickyAdded { id, .. }
-            | Event::StickyMoved { id, .. }
-            | Event::StickyTextEdited { id, .. }
-            | Event::StickyResized { id, .. }
-            | Event::StickyKindChanged { id, .. }
-            | Event::StickyDescribed { id, .. }
-            | Event::StickyFieldsSet { id, .. }
-            | Event::StickyDeleted { id } => self.sticky(*id).map_or(0, Sticky::weight),
-            Event::FrameAdded { id, .. }
-            | Event::FrameRenamed { id, .. }
-            | Event::FrameReshaped { id, .. }
-            | Event::FrameDeleted { id } => self.frames.get(id).map_or(0, Frame::weight),
-            Event::ConnectorAdded { id, .. } | Event::ConnectorDeleted { id } => {
-                self.connectors.get(id).map_or(0, Connector::weight)
-            }
+        match event.target() {
+            Target::Created | Target::Title => self.title.len(),
+            Target::Lock => 0,
+            Target::Sticky(id) => self.sticky(id).map_or(0, Sticky::weight),
+            Target::Frame(id) => self.frames.get(&id).map_or(0, Frame::weight),
+            Target::Connector(id) => self.connectors.get(&id).map_or(0, Connector::weight),
         }
     }
 

@@ -99,7 +99,43 @@ pub enum DecodeError {
     },
 }
 
+/// The one part of the board an event changes (every event changes exactly one).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Target {
+    /// The board coming into being (with its first title).
+    Created,
+    Title,
+    Lock,
+    Sticky(StickyId),
+    Frame(FrameId),
+    Connector(ConnectorId),
+}
+
 impl Event {
+    /// What the event changes: the rule undo scopes and the board's weight both follow.
+    pub fn target(&self) -> Target {
+        match self {
+            Event::BoardCreated { .. } => Target::Created,
+            Event::BoardRenamed { .. } => Target::Title,
+            Event::BoardLocked | Event::BoardUnlocked => Target::Lock,
+            Event::StickyAdded { id, .. }
+            | Event::StickyMoved { id, .. }
+            | Event::StickyTextEdited { id, .. }
+            | Event::StickyResized { id, .. }
+            | Event::StickyKindChanged { id, .. }
+            | Event::StickyDescribed { id, .. }
+            | Event::StickyFieldsSet { id, .. }
+            | Event::StickyDeleted { id } => Target::Sticky(*id),
+            Event::FrameAdded { id, .. }
+            | Event::FrameRenamed { id, .. }
+            | Event::FrameReshaped { id, .. }
+            | Event::FrameDeleted { id } => Target::Frame(*id),
+            Event::ConnectorAdded { id, .. } | Event::ConnectorDeleted { id } => {
+                Target::Connector(*id)
+            }
+        }
+    }
+
     /// The stored event type, independent of Rust names so that renaming a variant does not
     /// orphan old logs.
     pub fn event_type(&self) -> &'static str {

@@ -12,6 +12,7 @@
 //! - [`protocol`]: the WebSocket messages between browser and server (the only wire types).
 //! - [`limits`]: the size limits every layer agrees on.
 //! - [`pace`]: the rate limit's token bucket (the server enforces it, the browser paces under it).
+//! - [`sample`]: boards of a given size, for benchmarks and load tests.
 //! - [`text`]: rules for people's text that hold everywhere (invisible characters, display names).
 //!
 //! Nothing here does IO: no clock, no randomness, no network, no database. The same code runs
@@ -28,6 +29,7 @@ pub mod kind;
 pub mod limits;
 pub mod pace;
 pub mod protocol;
+pub mod sample;
 pub mod text;
 pub mod undo;
 

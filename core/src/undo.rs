@@ -6,6 +6,7 @@
 //! elements the change touched, so it never reverts someone else's work; if one of them was
 //! changed since, the batch is refused with [`crate::Error::Conflict`] and nothing happens.
 
+use crate::event::Target;
 use crate::{Board, Command, ConnectorId, Event, Expect, FrameId, Sticky, StickyId, StickyKind};
 use std::collections::BTreeSet;
 
@@ -44,27 +45,17 @@ impl Scope {
     pub fn of(events: &[Event]) -> Self {
         let mut scope = Scope::default();
         for event in events {
-            match event {
-                Event::BoardCreated { .. } | Event::BoardLocked | Event::BoardUnlocked => {}
-                Event::BoardRenamed { .. } => scope.title = true,
-                Event::StickyAdded { id, .. }
-                | Event::StickyMoved { id, .. }
-                | Event::StickyTextEdited { id, .. }
-                | Event::StickyResized { id, .. }
-                | Event::StickyKindChanged { id, .. }
-                | Event::StickyDescribed { id, .. }
-                | Event::StickyFieldsSet { id, .. }
-                | Event::StickyDeleted { id } => {
-                    scope.stickies.insert(*id);
+            match event.target() {
+                Target::Created | Target::Lock => {}
+                Target::Title => scope.title = true,
+                Target::Sticky(id) => {
+                    scope.stickies.insert(id);
                 }
-                Event::FrameAdded { id, .. }
-                | Event::FrameRenamed { id, .. }
-                | Event::FrameReshaped { id, .. }
-                | Event::FrameDeleted { id } => {
-                    scope.frames.insert(*id);
+                Target::Frame(id) => {
+                    scope.frames.insert(id);
                 }
-                Event::ConnectorAdded { id, .. } | Event::ConnectorDeleted { id } => {
-                    scope.connectors.insert(*id);
+                Target::Connector(id) => {
+                    scope.connectors.insert(id);
                 }
             }
         }

@@ -99,38 +99,12 @@ fn glossary_flags_shared_terms_near_duplicates_and_missing_definitions() {
     );
 }
 
-/// `n` stickies that are all near duplicates of each other: the same words in `n` spellings.
-fn near_duplicates_board(n: usize) -> Board {
-    let mut b = support::boards::Builder::new("Near");
-    for i in 0..n {
-        // Each bit of `i` picks the case of one letter: distinct terms, one near key.
-        let text: String = "orderplacedbycustomer"
-            .chars()
-            .enumerate()
-            .map(|(bit, c)| {
-                if i >> bit & 1 == 1 {
-                    c.to_ascii_uppercase()
-                } else {
-                    c
-                }
-            })
-            .collect();
-        b.sticky(
-            StickyKind::DomainEvent,
-            &text,
-            (i % 50) as i32 * 200,
-            (i / 50) as i32 * 150,
-        );
-    }
-    b.board
-}
-
 /// Near duplicates once listed every other near duplicate at every one of them: 10 MB of
 /// Markdown at 100 stickies, 160 MB at 400. Each group is now listed once.
 #[test]
 fn the_glossary_grows_linearly_with_near_duplicates() {
     let size = |n| {
-        let g = glossary::glossary(&near_duplicates_board(n));
+        let g = glossary::glossary(&stormwall_core::sample::near_duplicates(n));
         assert_eq!(g.contexts[0].near_duplicate_groups.len(), 1);
         assert_eq!(g.contexts[0].near_duplicate_groups[0].len(), n);
         let t = &g.contexts[0].terms[0];

@@ -138,20 +138,33 @@ impl Server {
     }
 
     async fn create_board(&self, title: &str) -> Result<BoardId, String> {
-        let resp: serde_json::Value = reqwest::Client::new()
+        let request = reqwest::Client::new()
             .post(format!("http://{}/api/boards", self.addr))
-            .json(&serde_json::json!({ "title": title }))
-            .send()
-            .await
-            .map_err(|e| e.to_string())?
-            .json()
-            .await
-            .map_err(|e| e.to_string())?;
-        resp["id"]
-            .as_str()
-            .and_then(|id| id.parse().ok())
-            .ok_or_else(|| format!("unexpected answer {resp}"))
+            .json(&serde_json::json!({ "title": title }));
+        created(request).await
     }
+
+    async fn import_board(&self, file: String) -> Result<BoardId, String> {
+        let request = reqwest::Client::new()
+            .post(format!("http://{}/api/boards/import", self.addr))
+            .body(file);
+        created(request).await
+    }
+}
+
+/// The id in a `201 {"id"}` answer to this request.
+async fn created(request: reqwest::RequestBuilder) -> Result<BoardId, String> {
+    let resp: serde_json::Value = request
+        .send()
+        .await
+        .map_err(|e| e.to_string())?
+        .json()
+        .await
+        .map_err(|e| e.to_string())?;
+    resp["id"]
+        .as_str()
+        .and_then(|id| id.parse().ok())
+        .ok_or_else(|| format!("unexpected answer {resp}"))
 }
 
 /// What every client reports into, shared.
@@ -587,37 +600,11 @@ async fn joined(addr: &str, board: BoardId) -> Result<Socket, String> {
 async fn stuck(args: Args) -> Result<(), String> {
     let (dir, db) = temp_db();
     let server = Server::start(&args, &db, "127.0.0.1:0").await?;
-    let mut board = stormwall_core::Board::new(BoardId(Uuid::nil()));
-    board.created = true;
-    board.title = "Stuck".into();
-    for i in 0..5_000u32 {
-        let id = StickyId(Uuid::from_u128(u128::from(i) + 1));
-        board.stickies.insert(
-            id,
-            stormwall_core::Sticky {
-                id,
-                kind: StickyKind::DomainEvent,
-                text: format!("{i} {}", "w".repeat(990)),
-                pos: Position::new((i % 100) as i32 * 200, (i / 100) as i32 * 150),
-                size: StickyKind::DomainEvent.default_size(),
-                description: String::new(),
-                fields: Vec::new(),
-            },
-        );
-    }
-    let resp: serde_json::Value = reqwest::Client::new()
-        .post(format!("http://{}/api/boards/import", server.addr))
-        .body(stormwall_core::export::json::to_string(&board))
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let board: BoardId = resp["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(|| format!("import failed: {resp}"))?;
+    let board =
+        stormwall_core::sample::wall("Stuck", 5_000, |i| format!("{i} {}", "w".repeat(990)));
+    let board = server
+        .import_board(stormwall_core::export::json::to_string(&board))
+        .await?;
     // One reader first, so the board and its shared welcome are counted as the base.
     let first = joined(&server.addr, board).await?;
     drop(first);

@@ -11,7 +11,7 @@ use std::time::Duration;
 use stormwall::RunningServer;
 use stormwall_core::export::json;
 use stormwall_core::protocol::{ClientMsg, ServerMsg};
-use stormwall_core::{Board, BoardId, Command, Position, StickyId, StickyKind};
+use stormwall_core::{BoardId, Command, Position, StickyId, StickyKind};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
@@ -110,22 +110,7 @@ async fn a_flood_is_disconnected_at_the_2001st_refusal() {
 
 /// A board of about 6 MB, imported in one go.
 async fn big_board(server: &RunningServer) -> BoardId {
-    let mut board = Board::new(BoardId(Uuid::nil()));
-    board.created = true;
-    board.title = "Big".into();
-    for i in 0..5_000 {
-        let id = StickyId(Uuid::from_u128(i + 1));
-        let sticky = stormwall_core::Sticky {
-            id,
-            kind: StickyKind::DomainEvent,
-            text: format!("{i} {}", "w".repeat(990)),
-            pos: Position::new((i % 100) as i32 * 200, (i / 100) as i32 * 150),
-            size: StickyKind::DomainEvent.default_size(),
-            description: String::new(),
-            fields: Vec::new(),
-        };
-        board.stickies.insert(id, sticky);
-    }
+    let board = stormwall_core::sample::wall("Big", 5_000, |i| format!("{i} {}", "w".repeat(990)));
     import_board(server, json::to_string(&board)).await
 }
 

@@ -374,24 +374,7 @@ async fn a_board_that_loads_slowly_does_not_hold_up_opening_others() {
     };
     // A board with a long log and no snapshot (slow to open), and a small one.
     let setup = Registry::new(store.clone(), settings.clone());
-    let mut big = Board::new(BoardId(Uuid::nil()));
-    big.created = true;
-    big.title = "Big".into();
-    for i in 0..5_000u32 {
-        let sid = StickyId(Uuid::from_u128(u128::from(i) + 1));
-        big.stickies.insert(
-            sid,
-            stormwall_core::Sticky {
-                id: sid,
-                kind: stormwall_core::StickyKind::Hotspot,
-                text: format!("{i} {}", "z".repeat(300)),
-                pos: Position::new(0, 0),
-                size: stormwall_core::StickyKind::Hotspot.default_size(),
-                description: String::new(),
-                fields: Vec::new(),
-            },
-        );
-    }
+    let big = stormwall_core::sample::wall("Big", 5_000, |i| format!("{i} {}", "z".repeat(300)));
     let big = setup
         .import(json::parse(&json::to_string(&big)).unwrap())
         .await

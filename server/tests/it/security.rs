@@ -6,7 +6,7 @@ use crate::common::{create_board, Client, TestDb};
 use std::time::Duration;
 use stormwall::store::{EventStore, StoreError};
 use stormwall::{Config, RunningServer};
-use stormwall_core::limits::MAX_BOARD_FILE_BYTES;
+use stormwall_core::limits::{MAX_BOARD_FILE_BYTES, MAX_STICKIES, MAX_TEXT_CHARS};
 use stormwall_core::protocol::{BoardSummary, ServerMsg};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
@@ -503,30 +503,13 @@ async fn flags_out_of_range_are_clear_errors_not_panics() {
 
 #[tokio::test]
 async fn the_largest_boards_round_trip_through_export_and_import() {
-    use stormwall_core::{Board, BoardId, Position, StickyId, StickyKind};
     let db = TestDb::new();
     let server = db.start().await;
     // As many stickies as a board holds, each with the longest text, every character one
     // that JSON escapes (the 2,000-sticky board of the review exported to 6.5 MB and came
     // back 413).
-    let mut board = Board::new(BoardId(uuid::Uuid::nil()));
-    board.created = true;
-    board.title = "Largest".into();
-    for i in 0..stormwall_core::limits::MAX_STICKIES as u128 {
-        let id = StickyId(uuid::Uuid::from_u128(i + 1));
-        board.stickies.insert(
-            id,
-            stormwall_core::Sticky {
-                id,
-                kind: StickyKind::Hotspot,
-                text: "\"".repeat(stormwall_core::limits::MAX_TEXT_CHARS),
-                pos: Position::new((i % 100) as i32 * 200, (i / 100) as i32 * 150),
-                size: StickyKind::Hotspot.default_size(),
-                description: String::new(),
-                fields: Vec::new(),
-            },
-        );
-    }
+    let board =
+        stormwall_core::sample::wall("Largest", MAX_STICKIES, |_| "\"".repeat(MAX_TEXT_CHARS));
     let file = stormwall_core::export::json::to_string(&board);
     assert!(file.len() > 10_000_000, "{} bytes", file.len());
     let first = crate::common::import_board(&server, file).await;
