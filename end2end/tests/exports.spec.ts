@@ -37,12 +37,15 @@ test('the glossary and the Rust crate download from the UI with the board in the
   expect(tar).toContain('users_domain/src/lib.rs');
   expect(tar).toContain('pub trait Aggregate');
   expect(tar).toContain('impl Aggregate for User');
-  expect(tar).toContain('ChangeName {}');
+  expect(tar).toContain('    ChangeName,');
+  // The board says what Change Name causes (Name Changed), so the decision is real.
+  expect(tar).toContain('let event = Event::NameChanged;');
 
   // The preview shows the same code, file by file.
   await page.click('.preview-file:has-text("src/no_context/user.rs")');
   await expect(page.locator('.preview-code')).toContainText('pub enum Event {');
-  await expect(page.locator('.preview-code')).toContainText('NameChanged {}');
+  await expect(page.locator('.preview-code')).toContainText('NameChanged,');
+  await expect(page.locator('.preview-code')).toContainText('Ok(vec![event])');
 });
 
 test('definitions are edited in the glossary panel and reach the other browser', async ({ browser, server }) => {

@@ -11,12 +11,34 @@
 //!    warnings (a command connected to two aggregates goes to the first; a command reaching no
 //!    aggregate is not generated).
 
-use crate::{Board, Frame, Sticky, StickyId, StickyKind};
+use crate::{Board, Frame, FrameId, Sticky, StickyId, StickyKind};
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-/// One bounded context's aggregates. `frame` is `None` for stickies outside every frame.
+/// Every bounded context's name as the exports show it: the frame's name, and " (2)", " (3)"
+/// after later frames of the same name (in board order), so that the glossary and the crate
+/// tell them apart in the same way.
+pub fn context_names(board: &Board) -> HashMap<FrameId, String> {
+    let mut seen: HashMap<&str, usize> = HashMap::new();
+    board
+        .frames
+        .values()
+        .map(|f| {
+            let n = seen.entry(f.name.as_str()).or_insert(0);
+            *n += 1;
+            let name = match *n {
+                1 => f.name.clone(),
+                n => format!("{} ({n})", f.name),
+            };
+            (f.id, name)
+        })
+        .collect()
+}
+
+/// One bounded context's aggregates. `frame` is `None` for stickies outside every frame;
+/// `name` is the context's name from `context_names`.
 pub struct Context<'a> {
     pub frame: Option<&'a Frame>,
+    pub name: Option<String>,
     pub aggregates: Vec<Aggregate<'a>>,
 }
 
@@ -131,7 +153,10 @@ pub fn model(board: &Board) -> Model<'_> {
                             "Command {} reaches no aggregate (no arrow, none to its right on its row): not generated",
                             quote(s)
                         )),
-                        None => {}
+                        None => warnings.push(format!(
+                            "Domain event {} reaches no aggregate (no arrow from one, none to its left on its row): not generated",
+                            quote(s)
+                        )),
                     }
                 }
             }
@@ -208,11 +233,25 @@ pub fn model(board: &Board) -> Model<'_> {
             cycle.iter().filter_map(|id| board.sticky(*id)).map(quote).collect::<Vec<_>>().join(" → ")
         ));
     }
+    let names = context_names(board);
+    for f in board.frames.values() {
+        if names[&f.id] != f.name {
+            warnings.push(format!(
+                "Two bounded contexts are named “{}”: the later one is “{}” in the glossary and the crate",
+                f.name.split_whitespace().collect::<Vec<_>>().join(" "),
+                names[&f.id].split_whitespace().collect::<Vec<_>>().join(" ")
+            ));
+        }
+    }
     let contexts = by_frame
         .into_iter()
-        .map(|(index, aggregates)| Context {
-            frame: board.frames.get_index(index).map(|(_, f)| f),
-            aggregates,
+        .map(|(index, aggregates)| {
+            let frame = board.frames.get_index(index).map(|(_, f)| f);
+            Context {
+                frame,
+                name: frame.map(|f| names[&f.id].clone()),
+                aggregates,
+            }
         })
         .collect();
     Model { contexts, warnings }

@@ -107,12 +107,13 @@ fn near_key(text: &str) -> String {
 pub fn glossary(board: &Board) -> Glossary {
     // Computed once, so that boards of thousands of stickies stay fast (the glossary panel
     // recomputes this in the browser as the board changes).
+    // Frames of the same name are told apart as the crate tells them apart.
+    let names = super::derive::context_names(board);
     let frame_order: HashMap<&str, usize> = board
         .frames
         .values()
         .enumerate()
-        .rev()
-        .map(|(i, f)| (f.name.as_str(), i))
+        .map(|(i, f)| (names[&f.id].as_str(), i))
         .collect();
     let mut arrows_at: HashMap<StickyId, Vec<&crate::Connector>> = HashMap::new();
     for c in board.connectors.values() {
@@ -139,7 +140,7 @@ pub fn glossary(board: &Board) -> Glossary {
     let mut index: HashMap<(Option<String>, StickyKind, String), usize> = HashMap::new();
     let mut questions = Vec::new();
     for s in board.stickies.values() {
-        let context = board.frame_of(s.id).map(|f| f.name.clone());
+        let context = board.frame_of(s.id).map(|f| names[&f.id].clone());
         if s.kind == StickyKind::Hotspot {
             let about = others(s.id)
                 .into_iter()
@@ -379,6 +380,19 @@ impl Glossary {
                 out.push_str(&row.iter().map(|c| csv(c)).collect::<Vec<_>>().join(","));
                 out.push('\n');
             }
+        }
+        // Hotspots are the open questions: in the spreadsheet too, not only in Markdown.
+        for q in &self.questions {
+            let row = [
+                q.context.clone().unwrap_or_else(|| OUTSIDE.into()),
+                q.question.clone(),
+                StickyKind::Hotspot.label().to_owned(),
+                String::new(),
+                q.about.join("; "),
+                "open question".to_owned(),
+            ];
+            out.push_str(&row.iter().map(|c| csv(c)).collect::<Vec<_>>().join(","));
+            out.push('\n');
         }
         out
     }

@@ -88,6 +88,12 @@ const KEYWORDS: &[&str] = &[
     "priv", "try", "typeof", "unsized", "virtual", "yield", "union",
 ];
 
+/// Whether a name is a Rust keyword (strict, reserved or weak-but-refused), which cannot be an
+/// identifier as it is.
+pub fn is_keyword(name: &str) -> bool {
+    KEYWORDS.contains(&name)
+}
+
 /// `OrderPlaced`. `fallback` is used when the text has no usable letters (emoji only, empty);
 /// a leading digit gets the fallback as a prefix (`2nd Payment` -> `Event2ndPayment`).
 pub fn pascal(text: &str, fallback: &str) -> String {

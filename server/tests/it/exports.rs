@@ -260,7 +260,7 @@ async fn the_command_line_exports_while_the_server_runs_and_imports_when_it_is_s
         String::from_utf8_lossy(&out.stderr)
     );
     let user = std::fs::read_to_string(dir.path().join("src/no_context/user.rs")).unwrap();
-    assert!(user.contains("ChangeName {\n        name: String,\n    },"));
+    assert!(user.contains("ChangeName { name: String },"), "{user}");
 
     let out = cli(vec![
         "export".into(),
