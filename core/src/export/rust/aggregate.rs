@@ -8,7 +8,7 @@
 //! field of the same name and type. Whatever the board leaves open is a `todo!()` with the
 //! candidates, and its test is ignored with what to write: never a test of a placeholder.
 
-use super::layout::{arm, braces, doc, string_literal, variant, vec_of};
+use super::layout::{arm_call, braces, doc, string_literal, variant, vec_of};
 use super::types::{Newtypes, RType};
 use super::{quote, type_ident, value_ident, MAX_EVENTS, MAX_MESSAGE, MAX_TYPE};
 use crate::export::derive::Aggregate;
@@ -627,14 +627,10 @@ fn write_decision(out: &mut String, c: &Variant, events: &[Variant], d: &Decisio
                 .iter()
                 .map(|i| events[*i].ident.as_str())
                 .collect();
-            let candidates = if names.is_empty() {
-                "none yet".to_owned()
-            } else {
-                names.join(", ")
-            };
+            let message = format!("\"{}\"", todo_message(&c.ident, &names));
             let _ = writeln!(
                 out,
-                "            // Not decided on the board: {}. Events it might cause: {candidates}.",
+                "            // Not decided on the board: {}.",
                 why.replace('\n', " ")
             );
             let pattern = if c.fields.is_empty() {
@@ -642,10 +638,35 @@ fn write_decision(out: &mut String, c: &Variant, events: &[Variant], d: &Decisio
             } else {
                 format!("{head} {{ .. }}")
             };
-            let body = format!("todo!(\"decide what {} does\")", c.ident);
-            arm(out, 12, &pattern, &body);
+            arm_call(out, 12, &pattern, "todo", &message);
         }
     }
+}
+
+/// An open decision's `todo!` message: what to decide, and the events the command might
+/// cause, as many as keep the message within 80 characters (so that rustfmt can lay the arm
+/// out: a longer string would stop it from formatting the whole `match`).
+fn todo_message(command: &str, names: &[&str]) -> String {
+    let head = format!("decide what {command} does");
+    if names.is_empty() {
+        return format!("{head}: no event of its aggregate is on the board yet");
+    }
+    for shown in (1..=names.len()).rev() {
+        let list = match (&names[..shown], names.len() - shown) {
+            ([one], 0) => (*one).to_owned(),
+            (some, 0) => format!(
+                "{} or {}",
+                some[..some.len() - 1].join(", "),
+                some[some.len() - 1]
+            ),
+            (some, more) => format!("{} or {more} more", some.join(", ")),
+        };
+        let message = format!("{head}: it might cause {list}");
+        if message.len() <= 80 {
+            return message;
+        }
+    }
+    format!("{head}: {} events might follow", names.len())
 }
 
 fn write_apply(out: &mut String, events: &[Variant], sets: &[Vec<&Field>]) {
@@ -768,7 +789,26 @@ fn write_tests(
 
 #[cfg(test)]
 mod tests {
-    use super::names_match;
+    use super::{names_match, todo_message};
+
+    #[test]
+    fn open_decisions_name_their_candidates_within_80_characters() {
+        assert_eq!(
+            todo_message("ChangeEmail", &["EmailChanged", "NameChanged"]),
+            "decide what ChangeEmail does: it might cause EmailChanged or NameChanged"
+        );
+        assert_eq!(
+            todo_message("Ping", &[]),
+            "decide what Ping does: no event of its aggregate is on the board yet"
+        );
+        let many = ["AVeryLongEventNameIndeed"; 9];
+        let m = todo_message("AVeryLongCommandNameHere", &many);
+        assert!(m.len() <= 80, "{m}");
+        assert!(
+            m.ends_with("events might follow") || m.contains("more"),
+            "{m}"
+        );
+    }
 
     #[test]
     fn events_are_matched_to_commands_by_their_past_tense() {

@@ -102,15 +102,21 @@ pub fn vec_of(
     out.push_str(&format!("{p}]{tail}\n"));
 }
 
-/// A match arm whose body is one expression: on the arm's line when it fits, else in a block.
-pub fn arm(out: &mut String, indent: usize, pattern: &str, body: &str) {
+/// A match arm whose body is a macro call with one string: `pattern => name!("text"),` when
+/// that fits, else the call alone in a block when that fits, else the string on a line of its
+/// own (which may then run past the margin: rustfmt cannot break a string).
+pub fn arm_call(out: &mut String, indent: usize, pattern: &str, name: &str, text: &str) {
     let p = pad(indent);
-    let one = format!("{p}{pattern} => {body},");
+    let call = format!("{name}!({text})");
+    let one = format!("{p}{pattern} => {call},");
+    let block = format!("{p}    {call}");
     if one.len() <= MAX_WIDTH {
         out.push_str(&one);
         out.push('\n');
+    } else if block.len() <= MAX_WIDTH {
+        out.push_str(&format!("{p}{pattern} => {{\n{block}\n{p}}}\n"));
     } else {
-        out.push_str(&format!("{p}{pattern} => {{\n{p}    {body}\n{p}}}\n"));
+        out.push_str(&format!("{p}{pattern} => {name}!(\n{p}    {text}\n{p}),\n"));
     }
 }
 
@@ -229,6 +235,29 @@ mod tests {
         assert_eq!(string_literal("a\u{202E}b\nc", 40), "\"ab c\"");
         let long = string_literal(&"x".repeat(100), 40);
         assert!(long.len() <= 50 && long.ends_with("\\u{2026}\""), "{long}");
+    }
+
+    #[test]
+    fn a_macro_arm_goes_on_one_line_in_a_block_or_with_its_string_alone() {
+        let arm = |text: &str| {
+            let mut out = String::new();
+            arm_call(&mut out, 12, "Command::X { .. }", "todo", text);
+            out
+        };
+        assert_eq!(
+            arm("\"short\""),
+            "            Command::X { .. } => todo!(\"short\"),\n"
+        );
+        let middle = format!("\"{}\"", "m".repeat(60));
+        assert_eq!(
+            arm(&middle),
+            format!("            Command::X {{ .. }} => {{\n                todo!({middle})\n            }}\n")
+        );
+        let long = format!("\"{}\"", "l".repeat(90));
+        assert_eq!(
+            arm(&long),
+            format!("            Command::X {{ .. }} => todo!(\n                {long}\n            ),\n")
+        );
     }
 
     #[test]
