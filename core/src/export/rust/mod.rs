@@ -116,7 +116,11 @@ fn shorten(name: String, sep: Option<char>) -> String {
 
 /// A type or variant name from people's text: `OrderPlaced`, at most `MAX_IDENT` long.
 fn type_ident(text: &str, fallback: &str) -> String {
-    shorten(pascal(text, fallback), None)
+    match shorten(pascal(text, fallback), None) {
+        // Cutting `SelfServiceRequested...` can leave the keyword itself.
+        name if name == "Self" => "SelfValue".into(),
+        name => name,
+    }
 }
 
 /// A module, field, or function name from people's text: `order_placed`.
@@ -349,5 +353,28 @@ fn readme(board: &Board, warnings: &[String]) -> File {
     File {
         path: "README.md".into(),
         contents: out,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{type_ident, value_ident};
+
+    #[test]
+    fn long_names_are_cut_at_words_and_never_to_a_keyword() {
+        assert_eq!(
+            type_ident("What if two people reserve the last seat", "Error"),
+            "WhatIfTwoPeopleReserve"
+        );
+        let long = "Self Averyveryverylongwordwithoutanyspaces";
+        assert_eq!(type_ident(long, "Event"), "SelfValue");
+        assert_eq!(
+            value_ident("type averyveryverylongwordwithoutanyspaces", "x"),
+            "type_"
+        );
+        assert_eq!(
+            value_ident("order placed by the customer at noon", "x"),
+            "order_placed_by_the"
+        );
     }
 }
