@@ -191,6 +191,8 @@ test('history plays back to the present at the chosen speed, showing who did wha
   await expect(alice.locator('.status')).toHaveAttribute('data-status', 'live');
   await placeSticky(alice, 'domain_event', 300, 420, 'Order Placed');
   await placeSticky(alice, 'command', 600, 420, 'Place Order');
+  // History reads the stored log: wait until the last edit is acknowledged (stored).
+  await expect(alice.locator('.status')).toHaveAttribute('data-unsaved', '0');
   await alice.click('.history-toggle');
   await expect(alice.locator('.history-slider')).toHaveAttribute('max', '5');
   await alice.locator('.history-slider').fill('0');
