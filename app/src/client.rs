@@ -16,6 +16,8 @@ use stormwall_core::protocol::{ClientMsg, Participant, ServerMsg};
 use stormwall_core::{execute, undo, Board, BoardId, Command, Event, Position, StickyId};
 use uuid::Uuid;
 
+use crate::board::scene::Changes;
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum ConnStatus {
     Connecting,
@@ -95,6 +97,8 @@ pub struct BoardClient {
     /// What the screen shows: the confirmed board with this user's pending commands applied;
     /// `None` until the server's welcome arrives.
     pub board: RwSignal<Option<Board>>,
+    /// What changed in `board` since the wall last looked (so it updates only those cells).
+    pub(crate) changes: StoredValue<Changes>,
     /// The board as the server stored it, as of `seq`.
     confirmed: StoredValue<Option<Board>>,
     pub seq: RwSignal<u64>,
@@ -135,6 +139,7 @@ impl BoardClient {
         Self {
             board_id,
             board: RwSignal::new(None),
+            changes: StoredValue::new(Changes::everything()),
             confirmed: StoredValue::new(None),
             seq: RwSignal::new(0),
             status: RwSignal::new(ConnStatus::Connecting),
@@ -219,6 +224,8 @@ impl BoardClient {
             Some(Ok(events)) if events.is_empty() => return None, // changes nothing
             Some(Ok(events)) => events,
         };
+        self.changes
+            .update_value(|c| c.targets.extend(events.iter().map(Event::target)));
         self.board.update(|b| {
             if let Some(b) = b {
                 for e in &events {
@@ -391,6 +398,7 @@ impl BoardClient {
                 }
             }
         });
+        self.changes.set_value(Changes::everything());
         self.board.set(Some(view));
     }
 
@@ -520,6 +528,8 @@ impl BoardClient {
                 self.seq.set(seq);
                 if nothing_pending && !mine {
                     // The common case: the screen is the confirmed board; apply in place.
+                    self.changes
+                        .update_value(|c| c.targets.push(event.target()));
                     self.board.update(|b| {
                         if let Some(b) = b {
                             b.apply_mut(&event);

@@ -28,17 +28,12 @@ fn centre(rect: Rect) -> (f64, f64) {
     )
 }
 
+/// The arrows on screen, in one SVG at the board's origin whose content overflows it in every
+/// direction (board coordinates may be negative).
 #[component]
-pub(super) fn Connectors() -> impl IntoView {
-    let ui = expect_context::<WallUi>();
-    let ids = Memo::new(move |_| {
-        ui.with_board(|b| {
-            b.map(|b| b.connectors.keys().copied().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
-    });
+pub(super) fn Connectors(ids: Memo<Vec<ConnectorId>>) -> impl IntoView {
     view! {
-        <svg class="connectors" width="100%" height="100%">
+        <svg class="connectors" width="1" height="1">
             <defs>
                 <marker
                     id="arrow-head"
@@ -62,34 +57,33 @@ pub(super) fn Connectors() -> impl IntoView {
 #[component]
 fn Arrow(id: ConnectorId) -> impl IntoView {
     let ui = expect_context::<WallUi>();
-    let ends = Memo::new(move |_| {
-        ui.with_board(|b| {
-            b.and_then(|b| b.connectors.get(&id))
-                .map(|c| (c.from, c.to, c.label.clone()))
-        })
-    });
+    let Some(cell) = ui.scene.connector(id) else {
+        return ().into_any();
+    };
+    let ends = Memo::new(move |_| cell.with(|c| (c.from, c.to, c.label.clone())));
     let geometry = move || {
-        let (from, to, _) = ends.get()?;
+        let (from, to, _) = ends.get();
         let (a, b) = (ui.sticky_rect(from)?, ui.sticky_rect(to)?);
-        let (ox, oy) = ui.origin.get();
         let start = centre(a);
         let end = edge_point(b, start);
         let start = edge_point(a, end);
-        let shift = |(x, y): (f64, f64)| (x - f64::from(ox), y - f64::from(oy));
-        Some((shift(start), shift(end)))
+        Some((start, end))
     };
     let path = move || {
         geometry()
             .map(|((x1, y1), (x2, y2))| format!("M {x1:.1} {y1:.1} L {x2:.1} {y2:.1}"))
             .unwrap_or_default()
     };
-    let label = move || ends.with(|e| e.as_ref().and_then(|(_, _, l)| l.clone()));
+    let label = move || ends.with(|(_, _, l)| l.clone());
     let mid = move || {
         geometry()
             .map(|((x1, y1), (x2, y2))| ((x1 + x2) / 2.0, (y1 + y2) / 2.0))
             .unwrap_or_default()
     };
     let select = move |e: ev::PointerEvent| {
+        if ui.is_pan_gesture(&e) {
+            return; // the wall pans
+        }
         e.stop_propagation();
         if ui.read_only() {
             return;
@@ -114,4 +108,5 @@ fn Arrow(id: ConnectorId) -> impl IntoView {
             </Show>
         </g>
     }
+    .into_any()
 }

@@ -1,54 +1,46 @@
 //! A bounded-context frame: a named rectangle behind the stickies. Its body lets clicks through
 //! to the wall (so stickies can be placed inside); its name bar moves it, its corner resizes it.
 
-use super::{FrameDrag, WallUi};
+use super::WallUi;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use stormwall_core::limits::MAX_NAME_CHARS;
-use stormwall_core::{Command, FrameId, Rect};
+use stormwall_core::{Command, FrameId};
 
 #[component]
 pub(super) fn FrameView(id: FrameId) -> impl IntoView {
     let ui = expect_context::<WallUi>();
-    let frame = Memo::new(move |_| ui.with_board(|b| b.and_then(|b| b.frames.get(&id).cloned())));
+    let Some(frame) = ui.scene.frame(id) else {
+        return ().into_any();
+    };
     if ui.frame_edit_on_arrival.get_untracked() == Some(id) {
         ui.frame_edit_on_arrival.set(None);
         ui.editing_frame.set(Some(id));
         ui.selected_frame.set(Some(id));
     }
     let rect = move || {
-        ui.frame_drag
-            .with(|d| d.filter(|d| d.id == id && d.moved).map(|d| d.now))
-            .or_else(|| frame.with(|f| f.as_ref().map(|f| f.rect)))
-            .unwrap_or(Rect::new(0, 0, 0, 0))
+        ui.frame_preview(id)
+            .unwrap_or_else(|| frame.with(|f| f.rect))
     };
-    let name = move || frame.with(|f| f.as_ref().map(|f| f.name.clone()).unwrap_or_default());
+    let name = move || frame.with(|f| f.name.clone());
     let start_drag = move |e: ev::PointerEvent, resize: bool| {
+        if ui.is_pan_gesture(&e) {
+            return; // the wall pans
+        }
         e.stop_propagation();
         if e.button() != 0 || ui.read_only() || ui.editing_frame.get_untracked() == Some(id) {
             return;
         }
-        ui.selected.set(Vec::new());
-        ui.selected_connector.set(None);
-        ui.selected_frame.set(Some(id));
-        let r = rect();
-        ui.frame_drag.set(Some(FrameDrag {
-            id,
-            resize,
-            start: (f64::from(e.client_x()), f64::from(e.client_y())),
-            origin: r,
-            now: r,
-            moved: false,
-        }));
+        ui.start_frame_drag(id, rect(), resize, &e);
     };
     view! {
         <div
             class="frame"
             class:selected=move || ui.selected_frame.get() == Some(id)
             data-id=id.to_string()
-            style:left=move || format!("{}px", rect().x - ui.origin.get().0)
-            style:top=move || format!("{}px", rect().y - ui.origin.get().1)
+            style:left=move || format!("{}px", rect().x)
+            style:top=move || format!("{}px", rect().y)
             style:width=move || format!("{}px", rect().w)
             style:height=move || format!("{}px", rect().h)
         >

@@ -1,23 +1,31 @@
-//! The board page: palette, wall with timeline, frames, arrows and stickies, the inspector,
-//! and the history bar.
+//! The board page: the top bar, the palette, the wall (an infinite canvas of frames, arrows
+//! and stickies), the inspector and the history bar.
 //!
 //! # Layout
-//! - this file: the page, the wall, tools, selection, dragging and keyboard shortcuts;
+//! - this file: the page, the wall's layers, the top bar and the people on the board;
+//! - [`view`]: zoom, pan, screen ↔ board coordinates, fitting, the remembered view;
+//! - [`tools`]: the tool in hand, selection, gestures and keyboard shortcuts;
+//! - [`scene`]: the board as one reactive cell per element (what the views read);
+//! - [`drawing`]: the zoomed-out cards and the minimap, drawn on canvases;
 //! - [`palette`]: the kinds and tools, and the legend;
 //! - [`sticky`], [`frame`], [`connector`]: one component per kind of board element;
 //! - [`inspector`]: details of the selected sticky (kind, definition, payload fields);
 //! - [`history`]: the replay slider and "restore this version".
 
 mod connector;
+mod drawing;
 mod exports;
 mod frame;
 mod history;
 mod inspector;
 mod palette;
+pub(crate) mod scene;
 mod sticky;
+mod tools;
+mod view;
 
 use crate::api::find_board;
-use crate::client::{random_uuid, BoardClient};
+use crate::client::BoardClient;
 use crate::NotFound;
 use history::HistoryView;
 use leptos::ev;
@@ -25,17 +33,19 @@ use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use leptos_router::hooks::use_params_map;
+use scene::{Changes, Keyed, Scene};
+use std::collections::{HashMap, HashSet};
 use stormwall_core::protocol::BoardSummary;
-use stormwall_core::{
-    Board, Command, ConnectorId, FrameId, Position, Rect, Size, StickyId, StickyKind,
-};
+use stormwall_core::{Board, Command, ConnectorId, FrameId, Rect, StickyId};
+pub(crate) use tools::Tool;
+use tools::{Drag, FrameDrag, Resize};
+use view::{Camera, PanDrag, CARD_ZOOM};
 
 /// Where the timeline runs across the wall.
 const TIMELINE_Y: i32 = 420;
-/// A press that moves less than this is a click, not a drag.
-const DRAG_THRESHOLD: f64 = 4.0;
-/// A new bounded context's size.
-const NEW_FRAME: Size = Size { w: 640, h: 400 };
+/// Elements this far (in screen sizes) beyond the edges stay drawn, so a pan shows them at
+/// once.
+const MARGIN: f64 = 0.25;
 
 #[component]
 pub fn BoardPage() -> impl IntoView {
@@ -64,50 +74,19 @@ pub fn BoardPage() -> impl IntoView {
     }
 }
 
-/// What a press on the wall does.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub(crate) enum Tool {
-    Select,
-    Place(StickyKind),
-    Frame,
-    Connect,
-}
-
-/// An ongoing drag of the selected stickies.
-#[derive(Clone, Debug, PartialEq)]
-struct Drag {
-    origins: Vec<(StickyId, Position)>,
-    start: (f64, f64),
-    delta: (i32, i32),
-    moved: bool,
-}
-
-/// An ongoing resize of one sticky.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct Resize {
-    id: StickyId,
-    start: (f64, f64),
-    origin: Size,
-    now: Size,
-}
-
-/// An ongoing move or resize of a frame.
-#[derive(Clone, Copy, Debug, PartialEq)]
-struct FrameDrag {
-    id: FrameId,
-    resize: bool,
-    start: (f64, f64),
-    origin: Rect,
-    now: Rect,
-    moved: bool,
-}
-
-/// What this user is doing on the wall (never shared).
+/// What this user is doing on the wall and how they look at it (never shared).
 #[derive(Clone, Copy)]
 pub(crate) struct WallUi {
     client: BoardClient,
+    scene: Scene,
     tool: RwSignal<Tool>,
     selected: RwSignal<Vec<StickyId>>,
+    /// `selected`, one cell per sticky.
+    selected_flags: Keyed<StickyId, bool>,
+    /// Who else has a sticky's editor open: their name and colour.
+    editors: Keyed<StickyId, Option<(String, String)>>,
+    /// Where a sticky is being dragged or resized to.
+    preview: Keyed<StickyId, Option<Rect>>,
     selected_frame: RwSignal<Option<FrameId>>,
     selected_connector: RwSignal<Option<ConnectorId>>,
     connect_from: RwSignal<Option<StickyId>>,
@@ -121,28 +100,26 @@ pub(crate) struct WallUi {
     history: RwSignal<Option<HistoryView>>,
     /// The export or glossary panel, when open.
     panel: RwSignal<Option<exports::Panel>>,
-    /// Top-left of the visible wall in board units (moves left/up when stickies go negative).
-    origin: Memo<(i32, i32)>,
-    world: NodeRef<html::Div>,
-}
-
-/// The board on screen: the one the history slider shows while it is open, else the live one.
-fn with_shown<R>(
-    history: RwSignal<Option<HistoryView>>,
-    live: RwSignal<Option<Board>>,
-    f: impl FnOnce(Option<&Board>) -> R,
-) -> R {
-    if history.with(|h| h.is_some()) {
-        history.with(|h| f(h.as_ref().map(|h| &h.board)))
-    } else {
-        live.with(|b| f(b.as_ref()))
-    }
+    camera: RwSignal<Camera>,
+    /// The wall's size on screen, in pixels.
+    viewport_size: RwSignal<(f64, f64)>,
+    viewport: NodeRef<html::Div>,
+    /// Space is held: a press pans.
+    space: RwSignal<bool>,
+    pan: RwSignal<Option<PanDrag>>,
+    minimap: RwSignal<bool>,
 }
 
 impl WallUi {
-    /// The board on screen (see [`with_shown`]).
-    fn with_board<R>(&self, f: impl FnOnce(Option<&Board>) -> R) -> R {
-        with_shown(self.history, self.client.board, f)
+    /// The board on screen: the one the history slider shows while it is open, else the
+    /// live one. Untracked: views read their cells in the [`Scene`] instead.
+    fn with_board_untracked<R>(&self, f: impl FnOnce(Option<&Board>) -> R) -> R {
+        if self.history.with_untracked(|h| h.is_some()) {
+            self.history
+                .with_untracked(|h| f(h.as_ref().map(|h| &h.board)))
+        } else {
+            self.client.board.with_untracked(|b| f(b.as_ref()))
+        }
     }
 
     /// While scrubbing history the wall is read-only.
@@ -150,105 +127,63 @@ impl WallUi {
         self.history.with_untracked(|h| h.is_some())
     }
 
-    /// Board coordinates under a pointer, from its viewport coordinates.
-    fn board_pos(&self, client_x: i32, client_y: i32) -> Option<Position> {
-        let rect = self.world.get_untracked()?.get_bounding_client_rect();
-        let (ox, oy) = self.origin.get_untracked();
-        Some(Position::new(
-            client_x - rect.left() as i32 + ox,
-            client_y - rect.top() as i32 + oy,
-        ))
-    }
-
-    /// Keeps a position on the visible wall (not left of or above its top-left corner).
-    fn clamp(&self, pos: Position) -> Position {
-        let (ox, oy) = self.origin.get_untracked();
-        Position::new(pos.x.max(ox), pos.y.max(oy))
-    }
-
-    /// Where a sticky is drawn: dragged, dropped-but-unconfirmed, or stored (tracked).
-    fn sticky_rect(&self, id: StickyId) -> Option<Rect> {
-        let (pos, size) =
-            self.with_board(|b| b.and_then(|b| b.sticky(id)).map(|s| (s.pos, s.size)))?;
-        let pos = self
-            .drag
-            .with(|d| {
-                d.as_ref().filter(|d| d.moved).and_then(|d| {
-                    d.origins
-                        .iter()
-                        .find(|(i, _)| *i == id)
-                        .map(|(_, o)| Position::new(o.x + d.delta.0, o.y + d.delta.1))
+    /// What is drawn as elements: the stickies and arrows on screen (plus a margin), and the
+    /// selected and edited stickies wherever they are. Zoomed out below [`CARD_ZOOM`] the
+    /// stickies are cards on a canvas instead, and only the selected and edited ones stay
+    /// elements (to be resized, edited, dragged as they are).
+    fn on_screen(&self) -> (Vec<StickyId>, Vec<ConnectorId>) {
+        self.scene.layout.track();
+        let cam = self.camera.get();
+        let (w, h) = self.viewport_size.get();
+        let keep: HashSet<StickyId> = self
+            .selected
+            .get()
+            .into_iter()
+            .chain(self.editing.get())
+            .collect();
+        let (l, t, r, b) = cam.visible(w, h);
+        let (mx, my) = ((r - l) * MARGIN, (b - t) * MARGIN);
+        let (l, t, r, b) = (l - mx, t - my, r + mx, b + my);
+        let meets = |x: i32, y: i32, rw: i32, rh: i32| {
+            let (x, y) = (f64::from(x), f64::from(y));
+            x < r && y < b && x + f64::from(rw) > l && y + f64::from(rh) > t
+        };
+        let cards = cam.zoom < CARD_ZOOM;
+        self.with_board_untracked(|board| {
+            let Some(board) = board else {
+                return (Vec::new(), Vec::new());
+            };
+            let stickies = board
+                .stickies
+                .values()
+                .filter(|s| {
+                    keep.contains(&s.id) || (!cards && meets(s.pos.x, s.pos.y, s.size.w, s.size.h))
                 })
-            })
-            .unwrap_or(pos);
-        let size = self
-            .resize
-            .with(|r| r.filter(|r| r.id == id).map(|r| r.now))
-            .unwrap_or(size);
-        Some(Rect::new(pos.x, pos.y, size.w, size.h))
-    }
-
-    /// Places a sticky centred on the pointer and opens its editor when it arrives.
-    fn place(&self, kind: StickyKind, at: Position) {
-        let id = StickyId(random_uuid());
-        let size = kind.default_size();
-        let pos = self.clamp(Position::new(at.x - size.w / 2, at.y - size.h / 2));
-        let command = Command::AddSticky {
-            id,
-            kind,
-            text: kind.placeholder().to_owned(),
-            pos,
-            size: None,
-        };
-        // Set first: the sticky is applied (and may be drawn) before `send` returns.
-        self.client.edit_on_arrival.set(Some(id));
-        if self.client.send(command).is_some() {
-            self.select_only(Some(id));
-        } else {
-            self.client.edit_on_arrival.set(None);
-        }
-    }
-
-    fn place_frame(&self, at: Position) {
-        let id = FrameId(random_uuid());
-        let pos = self.clamp(at);
-        let command = Command::AddFrame {
-            id,
-            name: "Bounded context".into(),
-            rect: Rect::new(pos.x, pos.y, NEW_FRAME.w, NEW_FRAME.h),
-        };
-        self.frame_edit_on_arrival.set(Some(id));
-        if self.client.send(command).is_some() {
-            self.tool.set(Tool::Select);
-        } else {
-            self.frame_edit_on_arrival.set(None);
-        }
-    }
-
-    fn select_only(&self, id: Option<StickyId>) {
-        self.selected.set(id.into_iter().collect());
-        self.selected_frame.set(None);
-        self.selected_connector.set(None);
-    }
-
-    fn clear_selection(&self) {
-        self.select_only(None);
-    }
-
-    fn delete_selection(&self) {
-        let stickies = self.selected.get_untracked();
-        if let Some(id) = self.selected_connector.get_untracked() {
-            self.client.send(Command::DeleteConnector { id });
-        } else if let Some(id) = self.selected_frame.get_untracked() {
-            self.client.send(Command::DeleteFrame { id });
-        } else if let [id] = stickies.as_slice() {
-            self.client.send(Command::DeleteSticky { id: *id });
-        } else if !stickies.is_empty() {
-            self.client.send(Command::DeleteStickies { ids: stickies });
-        } else {
-            return;
-        }
-        self.clear_selection();
+                .map(|s| s.id)
+                .collect();
+            let connectors = if cards {
+                Vec::new()
+            } else {
+                board
+                    .connectors
+                    .values()
+                    .filter(|c| {
+                        let (Some(a), Some(z)) = (board.sticky(c.from), board.sticky(c.to)) else {
+                            return false;
+                        };
+                        let x0 = a.pos.x.min(z.pos.x);
+                        let y0 = a.pos.y.min(z.pos.y);
+                        let x1 = (a.pos.x + a.size.w).max(z.pos.x + z.size.w);
+                        let y1 = (a.pos.y + a.size.h).max(z.pos.y + z.size.h);
+                        keep.contains(&c.from)
+                            || keep.contains(&c.to)
+                            || meets(x0, y0, x1 - x0, y1 - y0)
+                    })
+                    .map(|c| c.id)
+                    .collect()
+            };
+            (stickies, connectors)
+        })
     }
 }
 
@@ -256,37 +191,14 @@ impl WallUi {
 fn Wall(summary: BoardSummary) -> impl IntoView {
     let client = BoardClient::new(summary.id);
     let history: RwSignal<Option<HistoryView>> = RwSignal::new(None);
-    // The wall grows with its content and always has room to the right and below.
-    let extent = Memo::new(move |_| {
-        let from_board = |b: Option<&Board>| {
-            // The UI never places at negative coordinates, so the wall only grows leftwards or
-            // upwards for elements other clients put there; nothing shifts under the pointer.
-            let mut min = (0, 0);
-            let mut max = (2400, 1200);
-            for b in b.iter() {
-                for s in b.stickies.values() {
-                    min = (min.0.min(s.pos.x), min.1.min(s.pos.y));
-                    max = (
-                        max.0.max(s.pos.x + s.size.w + 600),
-                        max.1.max(s.pos.y + s.size.h + 500),
-                    );
-                }
-                for f in b.frames.values() {
-                    min = (min.0.min(f.rect.x), min.1.min(f.rect.y));
-                    max = (
-                        max.0.max(f.rect.x + f.rect.w + 400),
-                        max.1.max(f.rect.y + f.rect.h + 400),
-                    );
-                }
-            }
-            (min, max)
-        };
-        with_shown(history, client.board, from_board)
-    });
     let ui = WallUi {
         client,
+        scene: Scene::new(),
         tool: RwSignal::new(Tool::Select),
         selected: RwSignal::new(Vec::new()),
+        selected_flags: Keyed::new(),
+        editors: Keyed::new(),
+        preview: Keyed::new(),
         selected_frame: RwSignal::new(None),
         selected_connector: RwSignal::new(None),
         connect_from: RwSignal::new(None),
@@ -299,10 +211,16 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         legend: RwSignal::new(false),
         history,
         panel: RwSignal::new(None),
-        origin: Memo::new(move |_| extent.get().0),
-        world: NodeRef::new(),
+        // The server renders the default view; the browser's own comes after hydration.
+        camera: RwSignal::new(Camera::default()),
+        viewport_size: RwSignal::new((0.0, 0.0)),
+        viewport: NodeRef::new(),
+        space: RwSignal::new(false),
+        pan: RwSignal::new(None),
+        minimap: RwSignal::new(false),
     };
     provide_context(ui);
+    let scene = ui.scene;
 
     Effect::new(move |prev: Option<()>| {
         if prev.is_none() {
@@ -321,97 +239,99 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         client.share_presence(cursor, editing);
     });
 
-    let ids = Memo::new(move |_| {
-        ui.with_board(|b| {
-            b.map(|b| b.stickies.keys().copied().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+    // The cells follow the board on screen: only where events landed, or all of them when the
+    // board was replaced (a welcome, a rebuild, the history view opening or stepping).
+    Effect::new(move |prev: Option<bool>| {
+        let replaying = history.with(|h| h.is_some());
+        let mut changes = client
+            .changes
+            .try_update_value(std::mem::take)
+            .unwrap_or_default();
+        if replaying || prev != Some(replaying) {
+            changes = Changes::everything();
+        }
+        if replaying {
+            history.with(|h| scene.sync(h.as_ref().map(|h| &h.board), &changes));
+        } else {
+            client.board.with(|b| scene.sync(b.as_ref(), &changes));
+        }
+        replaying
     });
-    let frame_ids = Memo::new(move |_| {
-        ui.with_board(|b| {
-            b.map(|b| b.frames.keys().copied().collect::<Vec<_>>())
-                .unwrap_or_default()
-        })
+    Effect::new(move |_| {
+        let flags = ui
+            .selected
+            .with(|s| s.iter().map(|id| (*id, true)).collect());
+        ui.selected_flags.set_all(flags);
+    });
+    Effect::new(move |_| {
+        let me = client.me.get();
+        let editors: HashMap<StickyId, Option<(String, String)>> = client.people.with(|people| {
+            people
+                .iter()
+                .filter(|p| Some(p.id) != me)
+                .filter_map(|p| Some((p.editing?, Some((p.name.clone(), p.colour.clone())))))
+                .collect()
+        });
+        ui.editors.set_all(editors);
     });
 
-    // Dragging follows the pointer anywhere on the page, not only over what is dragged.
-    let move_handle = window_event_listener(ev::pointermove, move |e| {
-        let (x, y) = (f64::from(e.client_x()), f64::from(e.client_y()));
-        ui.client.share_presence(
-            ui.board_pos(e.client_x(), e.client_y()),
-            ui.editing.get_untracked(),
+    // The view: measured on mount; a fresh visit fits the board once it has arrived; every
+    // change is remembered (a little later, not on every frame of a pan).
+    let fitted = StoredValue::new(false);
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            if let Some(v) = view::stored_view(client.board_id) {
+                fitted.set_value(true);
+                ui.set_camera(v);
+            }
+        }
+    });
+    // The wall's size changes with the window and when side panels open or close.
+    Effect::new(move |prev: Option<()>| {
+        if prev.is_none() {
+            if let Some(el) = ui.viewport.get() {
+                view::observe_size(ui, &el);
+            }
+        }
+    });
+    let loaded = Memo::new(move |_| client.board.with(|b| b.is_some()));
+    Effect::new(move |_| {
+        let (w, h) = ui.viewport_size.get();
+        if loaded.get() && !fitted.get_value() && w > 0.0 {
+            fitted.set_value(true);
+            let first = client
+                .board
+                .with_untracked(|b| b.as_ref().map(|b| view::first_view(b, w, h)));
+            ui.set_camera(first.unwrap_or_default());
+        }
+    });
+    let save_due = StoredValue::new(false);
+    Effect::new(move |prev: Option<()>| {
+        ui.camera.track();
+        if prev.is_none() || save_due.get_value() {
+            return;
+        }
+        save_due.set_value(true);
+        set_timeout(
+            move || {
+                if save_due.try_set_value(false).is_none() {
+                    view::store_view(client.board_id, ui.camera.get_untracked());
+                }
+            },
+            std::time::Duration::from_millis(300),
         );
-        if let Some(mut d) = ui.drag.get_untracked() {
-            let (dx, dy) = (x - d.start.0, y - d.start.1);
-            if !d.moved && dx.abs() + dy.abs() < DRAG_THRESHOLD {
-                return;
-            }
-            // Keep the whole group on the visible wall.
-            let (ox, oy) = ui.origin.get_untracked();
-            let min_x = d.origins.iter().map(|(_, p)| p.x).min().unwrap_or(0);
-            let min_y = d.origins.iter().map(|(_, p)| p.y).min().unwrap_or(0);
-            d.moved = true;
-            d.delta = ((dx as i32).max(ox - min_x), (dy as i32).max(oy - min_y));
-            ui.drag.set(Some(d));
-        } else if let Some(mut r) = ui.resize.get_untracked() {
-            let (dx, dy) = ((x - r.start.0) as i32, (y - r.start.1) as i32);
-            r.now = Size::new(
-                (r.origin.w + dx).clamp(60, 1000),
-                (r.origin.h + dy).clamp(40, 1000),
-            );
-            ui.resize.set(Some(r));
-        } else if let Some(mut f) = ui.frame_drag.get_untracked() {
-            let (dx, dy) = ((x - f.start.0) as i32, (y - f.start.1) as i32);
-            if !f.moved && dx.abs() + dy.abs() < DRAG_THRESHOLD as i32 {
-                return;
-            }
-            f.moved = true;
-            f.now = if f.resize {
-                Rect::new(
-                    f.origin.x,
-                    f.origin.y,
-                    (f.origin.w + dx).max(120),
-                    (f.origin.h + dy).max(80),
-                )
-            } else {
-                let p = ui.clamp(Position::new(f.origin.x + dx, f.origin.y + dy));
-                Rect::new(p.x, p.y, f.origin.w, f.origin.h)
-            };
-            ui.frame_drag.set(Some(f));
-        }
     });
-    let up_handle = window_event_listener(ev::pointerup, move |_| {
-        if let Some(d) = ui.drag.get_untracked() {
-            ui.drag.set(None);
-            if d.moved && d.delta != (0, 0) {
-                let moves = d
-                    .origins
-                    .iter()
-                    .map(|(id, o)| (*id, Position::new(o.x + d.delta.0, o.y + d.delta.1)))
-                    .collect();
-                ui.client.move_stickies(moves);
-            }
-        }
-        if let Some(r) = ui.resize.get_untracked() {
-            ui.resize.set(None);
-            if r.now != r.origin {
-                ui.client.send(Command::ResizeSticky {
-                    id: r.id,
-                    size: r.now,
-                });
-            }
-        }
-        if let Some(f) = ui.frame_drag.get_untracked() {
-            ui.frame_drag.set(None);
-            if f.moved && f.now != f.origin {
-                ui.client.send(Command::ReshapeFrame {
-                    id: f.id,
-                    rect: f.now,
-                });
-            }
-        }
-    });
-    let key_handle = window_event_listener(ev::keydown, move |e| on_key(ui, e));
+
+    let on_screen = Memo::new(move |_| ui.on_screen());
+    let sticky_ids = Memo::new(move |_| on_screen.with(|(s, _)| s.clone()));
+    let connector_ids = Memo::new(move |_| on_screen.with(|(_, c)| c.clone()));
+
+    let move_handle = window_event_listener(ev::pointermove, move |e| tools::on_pointermove(ui, e));
+    let up_handle = window_event_listener(ev::pointerup, move |_| tools::on_pointerup(ui));
+    let key_handle = window_event_listener(ev::keydown, move |e| tools::on_key(ui, e));
+    let keyup_handle = window_event_listener(ev::keyup, move |e| tools::on_keyup(ui, e));
+    let resize_handle = window_event_listener(ev::resize, move |_| ui.measure());
+    let blur_handle = window_event_listener(ev::blur, move |_| ui.space.set(false));
     // Leaving with changes the server has not confirmed: the browser asks first (they are
     // also kept for the next visit, see `BoardClient::persist`).
     let unload_handle = window_event_listener(ev::beforeunload, move |e| {
@@ -424,49 +344,31 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         move_handle.remove();
         up_handle.remove();
         key_handle.remove();
+        keyup_handle.remove();
+        resize_handle.remove();
+        blur_handle.remove();
         unload_handle.remove();
     });
 
-    let on_wall_pointerdown = move |e: ev::PointerEvent| {
-        if e.button() != 0 || ui.read_only() {
-            return;
-        }
-        let at = ui.board_pos(e.client_x(), e.client_y());
-        match (ui.tool.get_untracked(), at) {
-            (Tool::Place(kind), Some(at)) => {
-                // The sticky (and its focused editor) appears under the pointer at once: the
-                // rest of this click must not move the focus away from it.
-                e.prevent_default();
-                ui.place(kind, at);
-                if !e.shift_key() {
-                    ui.tool.set(Tool::Select);
-                }
-            }
-            (Tool::Frame, Some(at)) => {
-                e.prevent_default();
-                ui.place_frame(at)
-            }
-            (Tool::Connect, _) => ui.connect_from.set(None),
-            _ => ui.clear_selection(),
-        }
-    };
-    let on_drop = move |e: ev::DragEvent| {
-        e.prevent_default();
-        if ui.read_only() {
-            return;
-        }
-        let kind = e
-            .data_transfer()
-            .and_then(|dt| dt.get_data("text/plain").ok())
-            .and_then(|k| k.parse::<StickyKind>().ok());
-        if let (Some(kind), Some(at)) = (kind, ui.board_pos(e.client_x(), e.client_y())) {
-            ui.place(kind, at);
-        }
-    };
-
     let title = summary.title.clone();
-    let count = move || ids.with(|ids| ids.len());
-    let locked = move || client.board.with(|b| b.as_ref().is_some_and(|b| b.locked));
+    let count = move || scene.sticky_ids.with(|ids| ids.len());
+    let locked = Memo::new(move |_| client.board.with(|b| b.as_ref().is_some_and(|b| b.locked)));
+    // The paper's dots and the timeline move and scale with the wall.
+    let grid = move || {
+        let c = ui.camera.get();
+        let step = 24.0 * c.zoom;
+        format!(
+            "background-size: {step:.2}px {step:.2}px; background-position: {:.2}px {:.2}px",
+            -c.x * c.zoom,
+            -c.y * c.zoom
+        )
+    };
+    let transform = move || ui.camera.get().transform();
+    // For tests and tools: the view as "x,y,zoom".
+    let view_attr = move || {
+        let c = ui.camera.get();
+        format!("{:.2},{:.2},{:.4}", c.x, c.y, c.zoom)
+    };
     view! {
         <Title text=format!("{} · Stormwall", summary.title) />
         <div
@@ -474,49 +376,60 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
             class:armed=move || ui.tool.get() != Tool::Select
             class:connecting=move || ui.tool.get() == Tool::Connect
             class:replaying=move || ui.history.with(|h| h.is_some())
-            class:locked=locked
+            class:locked=move || locked.get()
+            class:panning=move || ui.space.get() || ui.pan.with(|p| p.is_some())
         >
             <TopBar title count />
             <palette::Palette />
-            <div class="wall-scroll">
+            <div class="wall-area">
                 <div
                     class="wall"
-                    node_ref=ui.world
-                    style:width=move || {
-                        let ((x0, _), (x1, _)) = extent.get();
-                        format!("{}px", x1 - x0)
-                    }
-                    style:height=move || {
-                        let ((_, y0), (_, y1)) = extent.get();
-                        format!("{}px", y1 - y0)
-                    }
-                    on:pointerdown=on_wall_pointerdown
+                    node_ref=ui.viewport
+                    style=grid
+                    class:zoomed-out=move || ui.camera.with(|c| c.zoom < CARD_ZOOM)
+                    data-drawn=move || loaded.get().to_string()
+                    data-view=view_attr
+                    on:pointerdown=move |e| tools::on_wall_pointerdown(ui, e)
+                    on:wheel=move |e: ev::WheelEvent| ui.on_wheel(&e)
                     on:dragover=|e: ev::DragEvent| e.prevent_default()
-                    on:drop=on_drop
+                    on:drop=move |e| tools::on_drop(ui, e)
                 >
                     <div
                         class="timeline"
-                        style:top=move || format!("{}px", TIMELINE_Y - ui.origin.get().1)
+                        style:top=move || {
+                            format!("{:.1}px", ui.camera.with(|c| c.to_screen(0.0, f64::from(TIMELINE_Y)).1))
+                        }
                     >
                         <span class="timeline-label">"time →"</span>
                     </div>
-                    <For each=move || frame_ids.get() key=|id| *id let:id>
-                        <frame::FrameView id />
-                    </For>
-                    <connector::Connectors />
-                    <For each=move || ids.get() key=|id| *id let:id>
-                        <sticky::StickyView id />
-                    </For>
-                    <Cursors />
-                    <Show when=move || client.board.with(|b| b.is_none())>
+                    // Two layers with one transform: frames behind the zoomed-out cards,
+                    // arrows and sticky elements in front of them.
+                    <div class="world" style:transform=transform>
+                        <For each=move || scene.frame_ids.get() key=|id| *id let:id>
+                            <frame::FrameView id />
+                        </For>
+                    </div>
+                    <drawing::Cards />
+                    <div class="world" style:transform=transform>
+                        <connector::Connectors ids=connector_ids />
+                        <For each=move || sticky_ids.get() key=|id| *id let:id>
+                            <sticky::StickyView id />
+                        </For>
+                        <Cursors />
+                    </div>
+                    <Show when=move || !loaded.get()>
                         <p class="wall-empty">"Loading the wall…"</p>
                     </Show>
-                    <Show when=move || client.board.with(|b| b.is_some()) && count() == 0>
+                    <Show when=move || loaded.get() && count() == 0>
                         <p class="wall-empty">
                             "An empty wall. Pick a kind on the left (or press E for an event), then click on the wall, or drag it here. Start with orange domain events on the timeline."
                         </p>
                     </Show>
                 </div>
+                <view::ZoomControl />
+                <Show when=move || ui.minimap.get()>
+                    <drawing::Minimap />
+                </Show>
             </div>
             <Show
                 when=move || ui.panel.with(|p| p.is_none())
@@ -563,14 +476,11 @@ fn TopBar(title: String, count: impl Fn() -> usize + Send + Sync + 'static) -> i
             client.send(Command::RenameBoard { title: el.value() });
         }
     };
-    let locked = move || client.board.with(|b| b.as_ref().is_some_and(|b| b.locked));
+    let locked = Memo::new(move |_| client.board.with(|b| b.as_ref().is_some_and(|b| b.locked)));
     let title = StoredValue::new(title);
-    let board_title = move || {
-        client
-            .board
-            .with(|b| b.as_ref().map(|b| b.title.clone()))
-            .unwrap_or_else(|| title.get_value())
-    };
+    let stored_title =
+        Memo::new(move |_| client.board.with(|b| b.as_ref().map(|b| b.title.clone())));
+    let board_title = move || stored_title.get().unwrap_or_else(|| title.get_value());
     view! {
         <header class="topbar">
             <a class="back" href="/" title="All boards">"←"</a>
@@ -612,7 +522,7 @@ fn TopBar(title: String, count: impl Fn() -> usize + Send + Sync + 'static) -> i
                     n => format!("{n} stickies"),
                 }}
             </span>
-            <Show when=locked>
+            <Show when=move || locked.get()>
                 <span class="locked-badge" title="Nobody can change this board until it is unlocked">
                     "🔒 Locked"
                 </span>
@@ -637,13 +547,13 @@ fn TopBar(title: String, count: impl Fn() -> usize + Send + Sync + 'static) -> i
                 </button>
                 <button
                     class="tool-button lock-toggle"
-                    data-locked=move || locked().to_string()
+                    data-locked=move || locked.get().to_string()
                     title="Lock the board against changes, or unlock it"
                     on:click=move |_| {
-                        client.send(if locked() { Command::UnlockBoard } else { Command::LockBoard });
+                        client.send(if locked.get_untracked() { Command::UnlockBoard } else { Command::LockBoard });
                     }
                 >
-                    {move || if locked() { "Unlock" } else { "Lock" }}
+                    {move || if locked.get() { "Unlock" } else { "Lock" }}
                 </button>
                 <button
                     class="tool-button history-toggle"
@@ -759,13 +669,16 @@ fn Cursors() -> impl IntoView {
                 .collect::<Vec<_>>()
         })
     };
+    // Inside the zoomed layer at board coordinates; scaled back so a pointer keeps its size.
+    let unscale = move || format!("scale({})", 1.0 / ui.camera.with(|c| c.zoom));
     view! {
         <For each=others key=|c| c.clone() let:c>
             <div
                 class="cursor"
                 data-name=c.1.clone()
-                style:left=move || format!("{}px", c.3.x - ui.origin.get().0)
-                style:top=move || format!("{}px", c.3.y - ui.origin.get().1)
+                style:left=format!("{}px", c.3.x)
+                style:top=format!("{}px", c.3.y)
+                style:transform=unscale
                 style:--person-colour=c.2.clone()
             >
                 <svg class="cursor-arrow" viewBox="0 0 16 16" aria-hidden="true">
@@ -774,65 +687,5 @@ fn Cursors() -> impl IntoView {
                 <span class="cursor-name">{c.1.clone()}</span>
             </div>
         </For>
-    }
-}
-
-fn on_key(ui: WallUi, e: ev::KeyboardEvent) {
-    // Typing in a field is never a shortcut.
-    let in_field = e
-        .target()
-        .and_then(|t| wasm_bindgen::JsCast::dyn_into::<web_sys::Element>(t).ok())
-        .map(|el| {
-            matches!(el.tag_name().as_str(), "INPUT" | "TEXTAREA" | "SELECT")
-                || el.has_attribute("contenteditable")
-        })
-        .unwrap_or(false);
-    if in_field || ui.editing.get_untracked().is_some() {
-        return;
-    }
-    let key = e.key();
-    let modifier = e.ctrl_key() || e.meta_key();
-    if modifier {
-        match key.to_lowercase().as_str() {
-            "z" if e.shift_key() => ui.client.redo(),
-            "z" => ui.client.undo(),
-            "y" => ui.client.redo(),
-            _ => return,
-        }
-        e.prevent_default();
-        return;
-    }
-    if key == "?" {
-        ui.legend.update(|l| *l = !*l);
-        return;
-    }
-    if key == "Escape" {
-        ui.tool.set(Tool::Select);
-        ui.connect_from.set(None);
-        ui.legend.set(false);
-        ui.clear_selection();
-        return;
-    }
-    if ui.read_only() || e.alt_key() {
-        return;
-    }
-    match key.as_str() {
-        "Delete" | "Backspace" => {
-            e.prevent_default();
-            ui.delete_selection();
-        }
-        "Enter" => {
-            if let [id] = ui.selected.get_untracked().as_slice() {
-                e.prevent_default();
-                ui.editing.set(Some(*id));
-            }
-        }
-        k => {
-            if let Some(tool) = palette::tool_for_key(k) {
-                ui.tool
-                    .update(|t| *t = if *t == tool { Tool::Select } else { tool });
-                ui.connect_from.set(None);
-            }
-        }
     }
 }

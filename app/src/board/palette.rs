@@ -148,6 +148,11 @@ pub(super) fn Legend() -> impl IntoView {
                 <dt><kbd>"Ctrl"</kbd>" + "<kbd>"Z"</kbd></dt><dd>"undo your last change"</dd>
                 <dt><kbd>"Shift"</kbd>" + "<kbd>"Ctrl"</kbd>" + "<kbd>"Z"</kbd></dt><dd>"redo"</dd>
                 <dt><kbd>"Esc"</kbd></dt><dd>"back to selecting"</dd>
+                <dt><kbd>"Ctrl"</kbd>" + wheel, pinch"</dt><dd>"zoom at the pointer"</dd>
+                <dt><kbd>"+"</kbd>" "<kbd>"-"</kbd>" "<kbd>"0"</kbd></dt><dd>"zoom in, out, 100 %"</dd>
+                <dt><kbd>"1"</kbd>" "<kbd>"2"</kbd></dt><dd>"fit the board, fit the selection"</dd>
+                <dt>"wheel, "<kbd>"Space"</kbd>" + drag, arrows"</dt><dd>"pan the wall"</dd>
+                <dt><kbd>"M"</kbd></dt><dd>"the minimap"</dd>
             </dl>
         </aside>
     }

@@ -1,13 +1,12 @@
 //! One sticky: drag to move (with the rest of the selection), double-click to edit, resize by
 //! its corner, and the arrow tool's clicks.
 
-use super::{Drag, Resize, Tool, WallUi};
-use crate::client::random_uuid;
+use super::WallUi;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use stormwall_core::limits::MAX_TEXT_CHARS;
-use stormwall_core::{Command, ConnectorId, StickyId, StickyKind};
+use stormwall_core::{Command, StickyId};
 
 /// Text size steps down as text grows, so a sticky stays legible at any length.
 fn size_class(text: &str) -> &'static str {
@@ -23,120 +22,59 @@ fn size_class(text: &str) -> &'static str {
 pub(super) fn StickyView(id: StickyId) -> impl IntoView {
     let ui = expect_context::<WallUi>();
     let client = ui.client;
-    let sticky = Memo::new(move |_| ui.with_board(|b| b.and_then(|b| b.sticky(id).cloned())));
+    // This sticky's own cell: an event elsewhere on the board never re-runs anything here.
+    let Some(sticky) = ui.scene.sticky(id) else {
+        return ().into_any();
+    };
     if client.edit_on_arrival.get_untracked() == Some(id) {
         client.edit_on_arrival.set(None);
         ui.editing.set(Some(id));
     }
     let rect = move || ui.sticky_rect(id).unwrap_or_default();
-    let kind = move || {
-        sticky.with(|s| {
-            s.as_ref()
-                .map(|s| s.kind)
-                .unwrap_or(StickyKind::DomainEvent)
-        })
-    };
-    let text = move || sticky.with(|s| s.as_ref().map(|s| s.text.clone()).unwrap_or_default());
+    let kind = move || sticky.with(|s| s.kind);
+    let text = move || sticky.with(|s| s.text.clone());
+    let text_size = move || sticky.with(|s| size_class(&s.text));
+    let described = move || sticky.with(|s| !s.description.is_empty());
+    let field_count = move || sticky.with(|s| s.fields.len());
     let is_editing = move || ui.editing.get() == Some(id);
     // Someone else with this sticky's editor open: their colour and name on it.
-    let edited_by = move || {
-        let me = client.me.get();
-        client.people.with(|people| {
-            people
-                .iter()
-                .find(|p| p.editing == Some(id) && Some(p.id) != me)
-                .map(|p| (p.name.clone(), p.colour.clone()))
-        })
-    };
-    let is_selected = move || ui.selected.with(|s| s.contains(&id));
-    let described = move || sticky.with(|s| s.as_ref().is_some_and(|s| !s.description.is_empty()));
-    let field_count = move || sticky.with(|s| s.as_ref().map_or(0, |s| s.fields.len()));
+    let edited_by = move || ui.editors.get(id);
+    let is_selected = move || ui.selected_flags.get(id);
 
     let on_pointerdown = move |e: ev::PointerEvent| {
+        if ui.is_pan_gesture(&e) {
+            return; // the wall pans
+        }
         e.stop_propagation();
         if e.button() != 0 || is_editing() || ui.read_only() {
             return;
         }
-        if ui.tool.get_untracked() == Tool::Connect {
-            match ui.connect_from.get_untracked() {
-                Some(from) if from != id => {
-                    ui.client.send(Command::AddConnector {
-                        id: ConnectorId(random_uuid()),
-                        from,
-                        to: id,
-                        label: None,
-                    });
-                    ui.connect_from.set(None);
-                }
-                _ => ui.connect_from.set(Some(id)),
-            }
-            return;
-        }
-        if e.shift_key() {
-            ui.selected_frame.set(None);
-            ui.selected_connector.set(None);
-            ui.selected.update(|s| {
-                if let Some(i) = s.iter().position(|x| *x == id) {
-                    s.remove(i);
-                } else {
-                    s.push(id);
-                }
-            });
-            return;
-        }
-        if !is_selected() {
-            ui.select_only(Some(id));
-        }
-        let origins = ui
-            .selected
-            .get_untracked()
-            .into_iter()
-            .filter_map(|s| {
-                ui.sticky_rect(s)
-                    .map(|r| (s, stormwall_core::Position::new(r.x, r.y)))
-            })
-            .collect();
-        ui.drag.set(Some(Drag {
-            origins,
-            start: (f64::from(e.client_x()), f64::from(e.client_y())),
-            delta: (0, 0),
-            moved: false,
-        }));
+        ui.press_sticky(id, &e);
     };
     let on_resize = move |e: ev::PointerEvent| {
+        if ui.is_pan_gesture(&e) {
+            return;
+        }
         e.stop_propagation();
         if e.button() != 0 || ui.read_only() {
             return;
         }
-        let r = rect();
-        let size = stormwall_core::Size::new(r.w, r.h);
-        ui.resize.set(Some(Resize {
-            id,
-            start: (f64::from(e.client_x()), f64::from(e.client_y())),
-            origin: size,
-            now: size,
-        }));
+        ui.start_resize(id, &e);
     };
 
     view! {
         <div
-            class=move || {
-                format!(
-                    "sticky kind-{} {}",
-                    kind().name(),
-                    sticky.with(|s| size_class(s.as_ref().map(|s| s.text.as_str()).unwrap_or(""))),
-                )
-            }
+            class=move || format!("sticky kind-{} {}", kind().name(), text_size())
             class:selected=is_selected
             class:edited-by-other=move || edited_by().is_some()
             style:--editor-colour=move || edited_by().map(|(_, c)| c).unwrap_or_default()
             class:connect-from=move || ui.connect_from.get() == Some(id)
-            class:dragging=move || ui.drag.with(|d| d.as_ref().is_some_and(|d| d.moved && d.origins.iter().any(|(i, _)| *i == id)))
+            class:dragging=move || ui.preview.get(id).is_some() && ui.drag.with_untracked(|d| d.is_some())
             data-id=id.to_string()
             data-kind=move || kind().name()
             title=move || kind().label()
-            style:left=move || format!("{}px", rect().x - ui.origin.get().0)
-            style:top=move || format!("{}px", rect().y - ui.origin.get().1)
+            style:left=move || format!("{}px", rect().x)
+            style:top=move || format!("{}px", rect().y)
             style:width=move || format!("{}px", rect().w)
             style:min-height=move || format!("{}px", rect().h)
             // Long text scrolls inside the sticky instead of stretching it down the wall.
