@@ -73,10 +73,14 @@ fn fit_canvas(canvas: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> f64 {
 pub(super) fn Cards() -> impl IntoView {
     let ui = expect_context::<WallUi>();
     let canvas = NodeRef::<html::Canvas>::new();
-    let shown = move || ui.camera.with(|c| c.zoom < CARD_ZOOM);
+    let cards = Memo::new(move |_| ui.camera.with(|c| c.zoom < CARD_ZOOM));
     #[cfg(feature = "hydrate")]
     Effect::new(move |_| {
         let Some(canvas) = canvas.get() else { return };
+        // Zoomed in, the canvas is hidden and nothing here follows the view.
+        if !cards.get() {
+            return;
+        }
         let cam = ui.camera.get();
         let (w, h) = ui.viewport_size.get();
         ui.scene.version.track();
@@ -88,9 +92,6 @@ pub(super) fn Cards() -> impl IntoView {
         let dpr = fit_canvas(&canvas, w, h);
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
         ctx.clear_rect(0.0, 0.0, w * dpr, h * dpr);
-        if cam.zoom >= CARD_ZOOM {
-            return;
-        }
         let z = cam.zoom * dpr;
         let _ = ctx.set_transform(z, 0.0, 0.0, z, -cam.x * z, -cam.y * z);
         let selected = ui.selected.get_untracked();
@@ -137,7 +138,7 @@ pub(super) fn Cards() -> impl IntoView {
             class="cards-canvas"
             node_ref=canvas
             aria-hidden="true"
-            style:display=move || if shown() { "block" } else { "none" }
+            style:display=move || if cards.get() { "block" } else { "none" }
         ></canvas>
     }
 }

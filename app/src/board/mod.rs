@@ -43,6 +43,9 @@ use view::{Camera, PanDrag, CARD_ZOOM};
 
 /// Where the timeline runs across the wall.
 const TIMELINE_Y: i32 = 420;
+/// How far the paper layer reaches beyond the wall on each side (more than the widest dot
+/// spacing, 24 px at 400 %), so shifting it by up to one spacing never shows its edge.
+const PAPER_BLEED: f64 = 100.0;
 /// Elements this far (in screen sizes) beyond the edges stay drawn, so a pan shows them at
 /// once.
 const MARGIN: f64 = 0.25;
@@ -353,14 +356,16 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     let title = summary.title.clone();
     let count = move || scene.sticky_ids.with(|ids| ids.len());
     let locked = Memo::new(move |_| client.board.with(|b| b.as_ref().is_some_and(|b| b.locked)));
-    // The paper's dots and the timeline move and scale with the wall.
-    let grid = move || {
+    // The paper's dots and the timeline move with the wall by transforms only: a pan repaints
+    // nothing (the dots' spacing changes with the zoom alone).
+    let paper = move || {
         let c = ui.camera.get();
         let step = 24.0 * c.zoom;
+        let phase = |origin: f64| ((PAPER_BLEED - origin * c.zoom) % step + step) % step;
         format!(
-            "background-size: {step:.2}px {step:.2}px; background-position: {:.2}px {:.2}px",
-            -c.x * c.zoom,
-            -c.y * c.zoom
+            "background-size: {step:.2}px {step:.2}px; transform: translate({:.2}px, {:.2}px)",
+            phase(c.x),
+            phase(c.y)
         )
     };
     let transform = move || ui.camera.get().transform();
@@ -385,7 +390,6 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                 <div
                     class="wall"
                     node_ref=ui.viewport
-                    style=grid
                     class:zoomed-out=move || ui.camera.with(|c| c.zoom < CARD_ZOOM)
                     data-drawn=move || loaded.get().to_string()
                     data-view=view_attr
@@ -394,10 +398,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                     on:dragover=|e: ev::DragEvent| e.prevent_default()
                     on:drop=move |e| tools::on_drop(ui, e)
                 >
+                    <div class="paper" style=paper></div>
                     <div
                         class="timeline"
-                        style:top=move || {
-                            format!("{:.1}px", ui.camera.with(|c| c.to_screen(0.0, f64::from(TIMELINE_Y)).1))
+                        style:transform=move || {
+                            let y = ui.camera.with(|c| c.to_screen(0.0, f64::from(TIMELINE_Y)).1);
+                            format!("translateY({y:.1}px)")
                         }
                     >
                         <span class="timeline-label">"time →"</span>
@@ -670,7 +676,8 @@ fn Cursors() -> impl IntoView {
         })
     };
     // Inside the zoomed layer at board coordinates; scaled back so a pointer keeps its size.
-    let unscale = move || format!("scale({})", 1.0 / ui.camera.with(|c| c.zoom));
+    let zoom = Memo::new(move |_| ui.camera.with(|c| c.zoom));
+    let unscale = move || format!("scale({})", 1.0 / zoom.get());
     view! {
         <For each=others key=|c| c.clone() let:c>
             <div

@@ -401,7 +401,9 @@ pub(super) fn store_view(board: stormwall_core::BoardId, camera: Camera) {
 #[component]
 pub(super) fn ZoomControl() -> impl IntoView {
     let ui = expect_context::<WallUi>();
-    let zoom = move || ui.camera.with(|c| c.zoom);
+    // Not re-rendered by a pan.
+    let zoom = Memo::new(move |_| ui.camera.with(|c| c.zoom));
+    let zoom = move || zoom.get();
     view! {
         <div class="zoom-control" on:pointerdown=|e: ev::PointerEvent| e.stop_propagation()>
             <button class="zoom-out" title="Zoom out (-)" on:click=move |_| ui.zoom_step(false)>
