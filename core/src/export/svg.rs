@@ -41,6 +41,17 @@ pub enum SvgError {
     EmptySelection,
 }
 
+impl SvgError {
+    /// A stable code for HTTP error bodies, as `Error::code` gives for commands.
+    pub fn code(&self) -> &'static str {
+        match self {
+            SvgError::UnknownFrame(_) => "unknown_frame",
+            SvgError::AmbiguousFrame { .. } => "ambiguous_frame",
+            SvgError::EmptySelection => "empty_selection",
+        }
+    }
+}
+
 /// The board (or part of it) as a standalone SVG document.
 pub fn svg(board: &Board, scope: &Scope) -> Result<String, SvgError> {
     let content = Content::of(board, scope)?;
