@@ -332,6 +332,8 @@ fn hostile_text_stays_text() {
         title.text(),
         Some("<svg onload=alert(1)> \"quoted\" & 'single'")
     );
+    // Labels are drawn last, over the stickies a short arrow's label reaches into.
+    assert!(out.find("class=\"arrow-label\"") > out.rfind("<rect class=\"sticky\""));
     let label = with_class(&doc, "text", "arrow-label");
     assert_eq!(
         label[0].text(),

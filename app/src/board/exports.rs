@@ -72,6 +72,7 @@ fn ExportPanel() -> impl IntoView {
                 <a class="button export-glossary-csv" href=format!("{base}/glossary?format=csv") download>"CSV"</a>
                 <a class="button export-glossary-json" href=format!("{base}/glossary?format=json") download>"JSON"</a>
             </div>
+            <PictureExport />
             <h3>"Rust aggregates"</h3>
             <p class="muted">
                 "A Cargo crate: one module per bounded context, one per aggregate, with Command, Event and Error enums and test skeletons. It compiles as it is."
@@ -124,7 +125,6 @@ fn ExportPanel() -> impl IntoView {
                 </ul>
                 <pre class="preview-code"><code>{contents}</code></pre>
             </div>
-            <PictureExport />
             <h3>"The whole board"</h3>
             <p class="muted">"JSON that imports into a new board, losslessly (home page → Import)."</p>
             <div class="download-row">

@@ -4,8 +4,8 @@
 //! Stickies keep their notation colours ([`StickyKind::colour`]) and their text, wrapped into
 //! lines as the wall roughly does (the same four text sizes, glyph widths approximated) and cut
 //! with an ellipsis where the sticky's height is full. Frames are rectangles with their names,
-//! arrows run from the edge of one sticky to the edge of the other with a head, and a legend
-//! lists the kinds used. Everything comes out in board order (the stacking order on the
+//! arrows run from the edge of one sticky to the edge of the other with a head (their labels
+//! drawn over the stickies), and a legend lists the kinds used. Everything comes out in board order (the stacking order on the
 //! wall), so the same board always gives the same bytes.
 //!
 //! People's text is hostile: every text node and attribute value is XML-escaped, control
@@ -403,7 +403,7 @@ fn draw(content: &Content) -> String {
         draw_frame(o, f);
     }
     o.push_str("</g>\n");
-    let _ = writeln!(o, "<g class=\"arrows\" font-family=\"{SANS}\">");
+    let _ = writeln!(o, "<g class=\"arrows\">");
     for a in &arrows {
         draw_arrow(o, a);
     }
@@ -411,6 +411,12 @@ fn draw(content: &Content) -> String {
     let _ = writeln!(o, "<g class=\"stickies\" font-family=\"{HAND}\">");
     for s in &content.stickies {
         draw_sticky(o, s);
+    }
+    o.push_str("</g>\n");
+    // Labels go over the stickies: a short arrow's label is wider than the arrow.
+    let _ = writeln!(o, "<g class=\"arrow-labels\" font-family=\"{SANS}\">");
+    for a in &arrows {
+        draw_arrow_label(o, a);
     }
     o.push_str("</g>\n");
     if !legend.is_empty() {
@@ -467,24 +473,27 @@ fn draw_frame(o: &mut String, f: &Frame) {
 
 fn draw_arrow(o: &mut String, a: &Arrow) {
     let ((x1, y1), (x2, y2)) = (a.start, a.end);
-    let _ = write!(
+    let _ = writeln!(
         o,
-        "<g class=\"arrow\" data-id=\"{}\"><path class=\"arrow-line\" d=\"M {x1:.1} {y1:.1} L {x2:.1} {y2:.1}\" \
+        "<path class=\"arrow-line\" data-id=\"{}\" d=\"M {x1:.1} {y1:.1} L {x2:.1} {y2:.1}\" \
          stroke=\"{ARROW}\" stroke-width=\"2\" fill=\"none\" marker-end=\"url(#stormwall-arrow-head)\"/>",
         a.connector.id
     );
+}
+
+fn draw_arrow_label(o: &mut String, a: &Arrow) {
     if let Some((label, _)) = &a.label {
         let (mx, my) = mid(a);
-        let _ = write!(
+        let _ = writeln!(
             o,
-            "<text class=\"arrow-label\" x=\"{mx:.1}\" y=\"{:.1}\" font-size=\"{ARROW_LABEL_SIZE}\" \
-             text-anchor=\"middle\" fill=\"{INK_SOFT}\" stroke=\"{PAPER}\" stroke-width=\"4\" \
-             paint-order=\"stroke\">{}</text>",
+            "<text class=\"arrow-label\" data-id=\"{}\" x=\"{mx:.1}\" y=\"{:.1}\" \
+             font-size=\"{ARROW_LABEL_SIZE}\" text-anchor=\"middle\" fill=\"{INK_SOFT}\" \
+             stroke=\"{PAPER}\" stroke-width=\"4\" paint-order=\"stroke\">{}</text>",
+            a.connector.id,
             my - 6.0,
             Esc(label)
         );
     }
-    o.push_str("</g>\n");
 }
 
 fn draw_sticky(o: &mut String, s: &Sticky) {
