@@ -57,6 +57,13 @@ pub async fn run(config: &Config, cmd: &Cmd) -> Result<String, CliError> {
             ExportCmd::Json { board } => {
                 Ok(json::to_string(&read_board(config, board).await?) + "\n")
             }
+            ExportCmd::Svg { board, frame } => {
+                let board = read_board(config, board).await?;
+                let scope = export::picture_scope(frame.clone());
+                let (_, text) = export::svg_file(&board, &scope)
+                    .map_err(|e| CliError::Export(e.to_string()))?;
+                Ok(text)
+            }
             ExportCmd::Rust { board, out } => {
                 let generated = rust::generate(&read_board(config, board).await?);
                 for f in &generated.files {

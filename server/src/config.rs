@@ -166,6 +166,15 @@ pub enum ExportCmd {
         #[arg(long)]
         board: String,
     },
+    /// The board as an SVG picture, to standard output.
+    Svg {
+        /// The board's id (the last part of its URL).
+        #[arg(long)]
+        board: String,
+        /// Only this bounded context (its name, or its id when names repeat).
+        #[arg(long)]
+        frame: Option<String>,
+    },
 }
 
 /// A parser for a number of seconds (or a rate) that must be finite and within `min..=max`:

@@ -1,15 +1,16 @@
 //! Exports over HTTP (and the archive the command line writes too): glossary, Rust crate,
-//! board JSON, and import of a board file.
+//! board JSON, the board as an SVG picture, and import of a board file.
 
 use crate::http::ApiError;
 use crate::registry::Registry;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
-use axum::http::{header, StatusCode};
+use axum::http::{header, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::sync::Arc;
+use stormwall_core::export::svg::{self, Scope};
 use stormwall_core::export::{glossary, ident, json, rust, File};
 use stormwall_core::{Board, BoardId};
 
@@ -184,6 +185,48 @@ pub async fn json_handler(
         &format!("{name}.stormwall.json"),
         file,
     ))
+}
+
+#[derive(Deserialize)]
+pub struct Picture {
+    /// A bounded context's name (or id); the whole board without one.
+    pub frame: Option<String>,
+}
+
+/// The picture's scope: a blank `frame` is the whole board.
+pub fn picture_scope(frame: Option<String>) -> Scope {
+    match frame {
+        Some(name) if !name.trim().is_empty() => Scope::FrameNamed(name),
+        _ => Scope::Board,
+    }
+}
+
+/// The SVG picture and its file name.
+pub fn svg_file(board: &Board, scope: &Scope) -> Result<(String, String), ApiError> {
+    let name = format!("{}.svg", svg::file_stem(board, scope)?);
+    Ok((name, svg::svg(board, scope)?))
+}
+
+/// The policy of a downloaded picture: an SVG opened straight from its URL is a document of
+/// this origin, so nothing in it may run or load (its styles are inline attributes).
+pub const PICTURE_CSP: &str =
+    "default-src 'none'; style-src 'unsafe-inline'; frame-ancestors 'none'";
+
+pub async fn svg_handler(
+    State(registry): State<Registry>,
+    Path(id): Path<String>,
+    Query(q): Query<Picture>,
+) -> Result<Response, ApiError> {
+    let board = board(&registry, &id).await?;
+    let scope = picture_scope(q.frame);
+    let (name, body) = blocking(move || svg_file(&board, &scope)).await??;
+    let mut resp = download("image/svg+xml", &name, body);
+    // The guard keeps a policy a handler set (see `guard::with_headers`).
+    resp.headers_mut().insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(PICTURE_CSP),
+    );
+    Ok(resp)
 }
 
 /// `POST /api/boards/import` with a board file: a new board, `201 {"id"}`.

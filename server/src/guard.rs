@@ -285,8 +285,12 @@ fn with_headers(mut resp: Response, nonce: Option<&str>) -> Response {
         Some(n) => content_security_policy(n),
         None => "default-src 'none'; frame-ancestors 'none'".to_owned(),
     };
-    if let Ok(v) = HeaderValue::from_str(&csp) {
-        h.insert(header::CONTENT_SECURITY_POLICY, v);
+    // A handler that serves a document other than the app (an SVG picture) sets a stricter
+    // policy of its own; the app's would let that document run this server's scripts.
+    if !h.contains_key(header::CONTENT_SECURITY_POLICY) {
+        if let Ok(v) = HeaderValue::from_str(&csp) {
+            h.insert(header::CONTENT_SECURITY_POLICY, v);
+        }
     }
     h.insert(
         header::X_CONTENT_TYPE_OPTIONS,

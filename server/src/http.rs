@@ -28,6 +28,8 @@ pub enum ApiError {
     Internal(String),
     #[error("the database is unavailable")]
     Store(#[from] StoreError),
+    #[error(transparent)]
+    Picture(#[from] stormwall_core::export::svg::SvgError),
 }
 
 #[derive(Serialize)]
@@ -48,6 +50,7 @@ impl IntoResponse for ApiError {
             }
             ApiError::Board(e) => (StatusCode::SERVICE_UNAVAILABLE, e.code()),
             ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_failed"),
+            ApiError::Picture(e) => (StatusCode::BAD_REQUEST, e.code()),
         };
         if status.is_server_error() {
             // The client gets the short message; the log keeps the cause.

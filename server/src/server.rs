@@ -169,6 +169,7 @@ pub fn router(registry: Registry, leptos: LeptosOptions, guard: Guard) -> Router
             get(export::rust_preview),
         )
         .route("/api/boards/{id}/export/json", get(export::json_handler))
+        .route("/api/boards/{id}/export/svg", get(export::svg_handler))
         .route("/ws/boards/{id}", get(ws::upgrade))
         .leptos_routes_with_context(&state, routes, context.clone(), {
             let leptos = leptos.clone();

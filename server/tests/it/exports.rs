@@ -3,7 +3,9 @@
 use crate::common::{create_board, Client, TestDb};
 use std::io::Read;
 use stormwall_core::protocol::ServerMsg;
-use stormwall_core::{BoardId, Command, ConnectorId, Field, Position, StickyId, StickyKind};
+use stormwall_core::{
+    BoardId, Command, ConnectorId, Field, FrameId, Position, Rect, StickyId, StickyKind,
+};
 use uuid::Uuid;
 
 /// Runs a command and waits for its acknowledgement.
@@ -207,6 +209,106 @@ async fn glossary_rust_and_json_download_over_http() {
     server.stop().await;
 }
 
+const SCRIPT: &str = "</text><script>alert(1)</script>";
+
+#[tokio::test]
+async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = user_board(&server).await;
+    let (mut c, _) = Client::join(&server, board).await;
+    run(
+        &mut c,
+        Command::AddFrame {
+            id: FrameId(Uuid::new_v4()),
+            name: "Accounts".into(),
+            rect: Rect::new(-20, 350, 800, 300),
+        },
+    )
+    .await;
+    run(
+        &mut c,
+        Command::AddSticky {
+            id: StickyId(Uuid::new_v4()),
+            kind: StickyKind::Hotspot,
+            text: SCRIPT.into(),
+            pos: Position::new(2000, 2000),
+            size: None,
+        },
+    )
+    .await;
+    let base = format!("http://{}/api/boards/{board}/export/svg", server.addr);
+    let stickies = |svg: &str| svg.matches("<rect class=\"sticky\"").count();
+
+    let whole = reqwest::get(&base).await.unwrap();
+    assert_eq!(whole.status(), 200);
+    let headers = whole.headers().clone();
+    assert_eq!(headers["content-type"], "image/svg+xml");
+    let disposition = headers["content-disposition"].to_str().unwrap();
+    assert!(disposition.starts_with("attachment"), "{disposition}");
+    assert!(
+        disposition.contains("filename=\"users.svg\""),
+        "{disposition}"
+    );
+    // Opened straight from its URL, the picture may run and load nothing.
+    assert_eq!(
+        headers["content-security-policy"],
+        stormwall::export::PICTURE_CSP
+    );
+    assert_eq!(headers["x-content-type-options"], "nosniff");
+    let svg = whole.text().await.unwrap();
+    assert!(
+        svg.contains("<svg xmlns=\"http://www.w3.org/2000/svg\""),
+        "{svg}"
+    );
+    assert_eq!(stickies(&svg), 4);
+    assert_eq!(svg.matches("class=\"arrow-line\"").count(), 2);
+    assert!(!svg.contains("<script"), "{svg}");
+    // Escaped, in lines wrapped anywhere (there are no spaces to wrap at).
+    assert!(svg.contains(">&lt;/text&gt;&lt;"), "{svg}");
+    assert!(svg.contains("alert(1)&lt;/"), "{svg}");
+
+    let context = reqwest::get(format!("{base}?frame=Accounts"))
+        .await
+        .unwrap();
+    assert_eq!(context.status(), 200);
+    assert!(context.headers()["content-disposition"]
+        .to_str()
+        .unwrap()
+        .contains("users-accounts.svg"));
+    let svg = context.text().await.unwrap();
+    assert_eq!(stickies(&svg), 3, "the hotspot lies outside the context");
+    assert_eq!(svg.matches("<rect class=\"frame\"").count(), 1);
+    let blank = reqwest::get(format!("{base}?frame=")).await.unwrap();
+    assert_eq!(
+        stickies(&blank.text().await.unwrap()),
+        4,
+        "a blank name: the whole board"
+    );
+
+    let unknown_frame = reqwest::get(format!("{base}?frame=Shipping"))
+        .await
+        .unwrap();
+    assert_eq!(unknown_frame.status(), 400);
+    assert_ne!(
+        unknown_frame.headers()["content-security-policy"],
+        stormwall::export::PICTURE_CSP,
+        "an error is not a picture: the usual policy"
+    );
+    let body: serde_json::Value = unknown_frame.json().await.unwrap();
+    assert_eq!(body["code"], "unknown_frame");
+    assert!(body["message"].as_str().unwrap().contains("Shipping"));
+    let unknown_board = reqwest::get(format!(
+        "http://{}/api/boards/{}/export/svg",
+        server.addr,
+        Uuid::new_v4()
+    ))
+    .await
+    .unwrap();
+    assert_eq!(unknown_board.status(), 404);
+    server.stop().await;
+}
+
 #[tokio::test]
 async fn the_command_line_exports_while_the_server_runs_and_imports_when_it_is_stopped() {
     let db = TestDb::new();
@@ -270,6 +372,33 @@ async fn the_command_line_exports_while_the_server_runs_and_imports_when_it_is_s
     ])
     .await;
     let file = dir.path().join("board.json");
+
+    let svg = cli(vec![
+        "export".into(),
+        "svg".into(),
+        "--board".into(),
+        id.clone(),
+    ])
+    .await;
+    assert!(
+        svg.status.success(),
+        "{}",
+        String::from_utf8_lossy(&svg.stderr)
+    );
+    let picture = String::from_utf8_lossy(&svg.stdout);
+    assert!(picture.starts_with("<?xml"), "{picture}");
+    assert_eq!(picture.matches("<rect class=\"sticky\"").count(), 3);
+    let no_frame = cli(vec![
+        "export".into(),
+        "svg".into(),
+        "--board".into(),
+        id.clone(),
+        "--frame".into(),
+        "Shipping".into(),
+    ])
+    .await;
+    assert!(!no_frame.status.success());
+    assert!(String::from_utf8_lossy(&no_frame.stderr).contains("no bounded context \"Shipping\""));
     std::fs::write(&file, &out.stdout).unwrap();
 
     let unknown = cli(vec![
