@@ -31,5 +31,7 @@ cargo build --release -p stormwall --bin stormwall-load
 target/release/stormwall-load --clients 6 --boards 2 --rate 60 --duration 4 --crash-cycles 2 --crash-every 1.5
 
 step "browser tests (Chromium)"
-cd end2end
-npx playwright test
+(cd end2end && npx playwright test)
+
+step "browser benchmark, short form (500 stickies; figures only, no target asserted)"
+scripts/bench-browser.sh --short

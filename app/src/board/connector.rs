@@ -4,29 +4,8 @@
 use super::WallUi;
 use leptos::ev;
 use leptos::prelude::*;
-use stormwall_core::{ConnectorId, Rect};
-
-/// Where the line from `from` towards the centre of `rect` crosses the rectangle's border.
-fn edge_point(rect: Rect, from: (f64, f64)) -> (f64, f64) {
-    let (cx, cy) = (
-        f64::from(rect.x) + f64::from(rect.w) / 2.0,
-        f64::from(rect.y) + f64::from(rect.h) / 2.0,
-    );
-    let (dx, dy) = (from.0 - cx, from.1 - cy);
-    if dx == 0.0 && dy == 0.0 {
-        return (cx, cy);
-    }
-    let (hw, hh) = (f64::from(rect.w) / 2.0 + 6.0, f64::from(rect.h) / 2.0 + 6.0);
-    let scale = (hw / dx.abs()).min(hh / dy.abs());
-    (cx + dx * scale, cy + dy * scale)
-}
-
-fn centre(rect: Rect) -> (f64, f64) {
-    (
-        f64::from(rect.x) + f64::from(rect.w) / 2.0,
-        f64::from(rect.y) + f64::from(rect.h) / 2.0,
-    )
-}
+use stormwall_core::export::svg::arrow_ends;
+use stormwall_core::ConnectorId;
 
 /// The arrows on screen, in one SVG at the board's origin whose content overflows it in every
 /// direction (board coordinates may be negative).
@@ -63,11 +42,8 @@ fn Arrow(id: ConnectorId) -> impl IntoView {
     let ends = Memo::new(move |_| cell.with(|c| (c.from, c.to, c.label.clone())));
     let geometry = move || {
         let (from, to, _) = ends.get();
-        let (a, b) = (ui.sticky_rect(from)?, ui.sticky_rect(to)?);
-        let start = centre(a);
-        let end = edge_point(b, start);
-        let start = edge_point(a, end);
-        Some((start, end))
+        // The same geometry as the SVG export's arrows.
+        Some(arrow_ends(ui.sticky_rect(from)?, ui.sticky_rect(to)?))
     };
     let path = move || {
         geometry()

@@ -7,9 +7,10 @@ use super::WallUi;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use stormwall_core::Rect;
+use std::collections::HashSet;
 #[cfg(feature = "hydrate")]
 use stormwall_core::{Board, StickyKind};
+use stormwall_core::{Rect, StickyId};
 
 /// The minimap's size on screen.
 const MAP_W: f64 = 240.0;
@@ -20,13 +21,18 @@ const MAP_H: f64 = 150.0;
 fn fill_cards(
     ctx: &web_sys::CanvasRenderingContext2d,
     board: &Board,
+    wanted: impl Fn(&stormwall_core::Sticky) -> bool,
     rect_of: impl Fn(&stormwall_core::Sticky) -> Rect,
     min_size: f64,
 ) {
     for kind in StickyKind::ALL {
         ctx.begin_path();
         let mut any = false;
-        for s in board.stickies.values().filter(|s| s.kind == kind) {
+        for s in board
+            .stickies
+            .values()
+            .filter(|s| s.kind == kind && wanted(s))
+        {
             add_rect(ctx, rect_of(s), min_size);
             any = true;
         }
@@ -74,12 +80,30 @@ pub(super) fn Cards() -> impl IntoView {
     let ui = expect_context::<WallUi>();
     let canvas = NodeRef::<html::Canvas>::new();
     let cards = Memo::new(move |_| ui.camera.with(|c| c.zoom < CARD_ZOOM));
+    // Zoomed in: the stickies on screen that are not elements yet (they come a few per frame).
+    #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
+    let waiting = Memo::new(move |_| {
+        if cards.get() {
+            return Vec::new();
+        }
+        let mounted: HashSet<StickyId> = ui.mounted.with(|m| m.iter().copied().collect());
+        ui.wanted.with(|w| {
+            w.iter()
+                .copied()
+                .filter(|id| !mounted.contains(id))
+                .collect::<Vec<_>>()
+        })
+    });
     #[cfg(feature = "hydrate")]
-    Effect::new(move |_| {
-        let Some(canvas) = canvas.get() else { return };
-        // Zoomed in, the canvas is hidden and nothing here follows the view.
-        if !cards.get() {
-            return;
+    Effect::new(move |prev: Option<bool>| {
+        let Some(canvas) = canvas.get() else {
+            return false;
+        };
+        let all = cards.get();
+        let waiting = waiting.get();
+        // Nothing to draw, and nothing drawn: a pan costs nothing here.
+        if !all && waiting.is_empty() && prev == Some(false) {
+            return false;
         }
         let cam = ui.camera.get();
         let (w, h) = ui.viewport_size.get();
@@ -87,7 +111,7 @@ pub(super) fn Cards() -> impl IntoView {
         ui.drag.track();
         ui.selected.track();
         let Some(ctx) = context_2d(&canvas) else {
-            return;
+            return false;
         };
         let dpr = fit_canvas(&canvas, w, h);
         let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
@@ -102,6 +126,11 @@ pub(super) fn Cards() -> impl IntoView {
                     .get_untracked(s.id)
                     .unwrap_or(Rect::new(s.pos.x, s.pos.y, s.size.w, s.size.h))
             };
+            if !all {
+                let waiting: HashSet<StickyId> = waiting.iter().copied().collect();
+                fill_cards(&ctx, board, |s| waiting.contains(&s.id), rect_of, 0.0);
+                return;
+            }
             ctx.begin_path();
             for c in board.connectors.values() {
                 let (Some(a), Some(b)) = (board.sticky(c.from), board.sticky(c.to)) else {
@@ -121,7 +150,7 @@ pub(super) fn Cards() -> impl IntoView {
             ctx.set_line_width(1.5 / z * dpr);
             ctx.stroke();
             // At least a pixel or two on screen, however far out.
-            fill_cards(&ctx, board, rect_of, 2.0 / cam.zoom);
+            fill_cards(&ctx, board, |_| true, rect_of, 2.0 / cam.zoom);
             ctx.begin_path();
             for id in &selected {
                 if let Some(s) = board.sticky(*id) {
@@ -132,13 +161,13 @@ pub(super) fn Cards() -> impl IntoView {
             ctx.set_line_width(3.0 / z * dpr);
             ctx.stroke();
         });
+        true
     });
     view! {
         <canvas
             class="cards-canvas"
             node_ref=canvas
             aria-hidden="true"
-            style:display=move || if cards.get() { "block" } else { "none" }
         ></canvas>
     }
 }
@@ -213,6 +242,7 @@ pub(super) fn Minimap() -> impl IntoView {
             fill_cards(
                 &ctx,
                 board,
+                |_| true,
                 |st| Rect::new(st.pos.x, st.pos.y, st.size.w, st.size.h),
                 2.0 / f.scale,
             );

@@ -2,7 +2,8 @@
 //! and stickies), the inspector and the history bar.
 //!
 //! # Layout
-//! - this file: the page, the wall's layers, the top bar and the people on the board;
+//! - this file: the page, the wall's layers and the others' pointers;
+//! - [`topbar`]: title, undo and redo, lock, panels, name, the people on the board, status;
 //! - [`view`]: zoom, pan, screen ↔ board coordinates, fitting, the remembered view;
 //! - [`tools`]: the tool in hand, selection, gestures and keyboard shortcuts;
 //! - [`scene`]: the board as one reactive cell per element (what the views read);
@@ -22,6 +23,7 @@ mod palette;
 pub(crate) mod scene;
 mod sticky;
 mod tools;
+mod topbar;
 mod view;
 
 use crate::api::find_board;
@@ -36,13 +38,15 @@ use leptos_router::hooks::use_params_map;
 use scene::{Changes, Keyed, Scene};
 use std::collections::{HashMap, HashSet};
 use stormwall_core::protocol::BoardSummary;
-use stormwall_core::{Board, Command, ConnectorId, FrameId, Rect, StickyId};
+use stormwall_core::{Board, ConnectorId, FrameId, Rect, StickyId};
 pub(crate) use tools::Tool;
 use tools::{Drag, FrameDrag, Resize};
 use view::{Camera, PanDrag, CARD_ZOOM};
 
 /// Where the timeline runs across the wall.
 const TIMELINE_Y: i32 = 420;
+/// Stickies that become elements per frame, at most (the selected and edited ones always do).
+const MOUNT_PER_FRAME: usize = 40;
 /// How far the paper layer reaches beyond the wall on each side (more than the widest dot
 /// spacing, 24 px at 400 %), so shifting it by up to one spacing never shows its edge.
 const PAPER_BLEED: f64 = 100.0;
@@ -111,6 +115,12 @@ pub(crate) struct WallUi {
     space: RwSignal<bool>,
     pan: RwSignal<Option<PanDrag>>,
     minimap: RwSignal<bool>,
+    /// The stickies that should be elements now ([`WallUi::on_screen`]), and those that are:
+    /// a zoom or a long pan brings hundreds at once, so they become elements a frame's worth
+    /// at a time, drawn as cards until then.
+    wanted: RwSignal<Vec<StickyId>>,
+    mounted: RwSignal<Vec<StickyId>>,
+    mount_due: StoredValue<bool>,
 }
 
 impl WallUi {
@@ -190,6 +200,50 @@ impl WallUi {
     }
 }
 
+impl WallUi {
+    /// Brings the sticky elements towards `wanted`: every one that left goes at once, and up to
+    /// [`MOUNT_PER_FRAME`] new ones come, in stacking order; the rest next frame.
+    fn mount_step(&self) {
+        let keep: HashSet<StickyId> = self
+            .selected
+            .get_untracked()
+            .into_iter()
+            .chain(self.editing.get_untracked())
+            .collect();
+        let have: HashSet<StickyId> = self.mounted.with_untracked(|m| m.iter().copied().collect());
+        let mut budget = MOUNT_PER_FRAME;
+        let mut all = true;
+        let next: Vec<StickyId> = self.wanted.with_untracked(|w| {
+            w.iter()
+                .copied()
+                .filter(|id| {
+                    if have.contains(id) || keep.contains(id) {
+                        return true;
+                    }
+                    if budget == 0 {
+                        all = false;
+                        return false;
+                    }
+                    budget -= 1;
+                    true
+                })
+                .collect()
+        });
+        if self.mounted.with_untracked(|m| *m != next) {
+            self.mounted.set(next);
+        }
+        if !all && !self.mount_due.get_value() {
+            self.mount_due.set_value(true);
+            let ui = *self;
+            request_animation_frame(move || {
+                if ui.mount_due.try_set_value(false).is_none() {
+                    ui.mount_step();
+                }
+            });
+        }
+    }
+}
+
 #[component]
 fn Wall(summary: BoardSummary) -> impl IntoView {
     let client = BoardClient::new(summary.id);
@@ -221,6 +275,9 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         space: RwSignal::new(false),
         pan: RwSignal::new(None),
         minimap: RwSignal::new(false),
+        wanted: RwSignal::new(Vec::new()),
+        mounted: RwSignal::new(Vec::new()),
+        mount_due: StoredValue::new(false),
     };
     provide_context(ui);
     let scene = ui.scene;
@@ -326,8 +383,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     });
 
     let on_screen = Memo::new(move |_| ui.on_screen());
-    let sticky_ids = Memo::new(move |_| on_screen.with(|(s, _)| s.clone()));
     let connector_ids = Memo::new(move |_| on_screen.with(|(_, c)| c.clone()));
+    Effect::new(move |_| {
+        let wanted = on_screen.with(|(s, _)| s.clone());
+        ui.wanted.set(wanted);
+        ui.mount_step();
+    });
 
     let move_handle = window_event_listener(ev::pointermove, move |e| tools::on_pointermove(ui, e));
     let up_handle = window_event_listener(ev::pointerup, move |_| tools::on_pointerup(ui));
@@ -384,7 +445,7 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
             class:locked=move || locked.get()
             class:panning=move || ui.space.get() || ui.pan.with(|p| p.is_some())
         >
-            <TopBar title count />
+            <topbar::TopBar title count />
             <palette::Palette />
             <div class="wall-area">
                 <div
@@ -418,7 +479,7 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                     <drawing::Cards />
                     <div class="world" style:transform=transform>
                         <connector::Connectors ids=connector_ids />
-                        <For each=move || sticky_ids.get() key=|id| *id let:id>
+                        <For each=move || ui.mounted.get() key=|id| *id let:id>
                             <sticky::StickyView id />
                         </For>
                         <Cursors />
@@ -458,204 +519,6 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         </div>
     }
     .into_any()
-}
-
-#[component]
-fn TopBar(title: String, count: impl Fn() -> usize + Send + Sync + 'static) -> impl IntoView {
-    let ui = expect_context::<WallUi>();
-    let client = ui.client;
-    let renaming = RwSignal::new(false);
-    let name_node = NodeRef::<html::Input>::new();
-    let title_node = NodeRef::<html::Input>::new();
-    Effect::new(move |_| {
-        if let Some(el) = title_node.get() {
-            let _ = el.focus();
-            el.select();
-        }
-    });
-    let commit_title = move || {
-        if !renaming.get_untracked() {
-            return;
-        }
-        renaming.set(false);
-        if let Some(el) = title_node.get_untracked() {
-            client.send(Command::RenameBoard { title: el.value() });
-        }
-    };
-    let locked = Memo::new(move |_| client.board.with(|b| b.as_ref().is_some_and(|b| b.locked)));
-    let title = StoredValue::new(title);
-    let stored_title =
-        Memo::new(move |_| client.board.with(|b| b.as_ref().map(|b| b.title.clone())));
-    let board_title = move || stored_title.get().unwrap_or_else(|| title.get_value());
-    view! {
-        <header class="topbar">
-            <a class="back" href="/" title="All boards">"←"</a>
-            <span class="brand-mark small" aria-hidden="true"></span>
-            <Show
-                when=move || renaming.get()
-                fallback=move || {
-                    view! {
-                        <h1
-                            class="board-name"
-                            title="Double-click to rename"
-                            on:dblclick=move |_| {
-                                if !ui.read_only() {
-                                    renaming.set(true)
-                                }
-                            }
-                        >
-                            {board_title}
-                        </h1>
-                    }
-                }
-            >
-                <input
-                    class="board-name-input"
-                    node_ref=title_node
-                    prop:value=board_title
-                    aria-label="Board title"
-                    on:blur=move |_| commit_title()
-                    on:keydown=move |e: ev::KeyboardEvent| match e.key().as_str() {
-                        "Enter" => commit_title(),
-                        "Escape" => renaming.set(false),
-                        _ => {}
-                    }
-                />
-            </Show>
-            <span class="count">
-                {move || match count() {
-                    1 => "1 sticky".to_owned(),
-                    n => format!("{n} stickies"),
-                }}
-            </span>
-            <Show when=move || locked.get()>
-                <span class="locked-badge" title="Nobody can change this board until it is unlocked">
-                    "🔒 Locked"
-                </span>
-            </Show>
-            <span class="spacer"></span>
-            <div class="toolbar">
-                <button
-                    class="tool-button"
-                    title="Undo your last change (Ctrl+Z)"
-                    disabled=move || client.undo_stack.with(|s| s.is_empty())
-                    on:click=move |_| client.undo()
-                >
-                    "↶ Undo"
-                </button>
-                <button
-                    class="tool-button"
-                    title="Redo (Shift+Ctrl+Z)"
-                    disabled=move || client.redo_stack.with(|s| s.is_empty())
-                    on:click=move |_| client.redo()
-                >
-                    "↷ Redo"
-                </button>
-                <button
-                    class="tool-button lock-toggle"
-                    data-locked=move || locked.get().to_string()
-                    title="Lock the board against changes, or unlock it"
-                    on:click=move |_| {
-                        client.send(if locked.get_untracked() { Command::UnlockBoard } else { Command::LockBoard });
-                    }
-                >
-                    {move || if locked.get() { "Unlock" } else { "Lock" }}
-                </button>
-                <button
-                    class="tool-button history-toggle"
-                    title="Replay how the board grew"
-                    on:click=move |_| history::toggle(ui)
-                >
-                    "History"
-                </button>
-                <button
-                    class="tool-button glossary-toggle"
-                    title="The ubiquitous language of this board"
-                    on:click=move |_| exports::toggle(ui, exports::Panel::Glossary)
-                >
-                    "Glossary"
-                </button>
-                <button
-                    class="tool-button export-toggle"
-                    title="Glossary, Rust code and board JSON"
-                    on:click=move |_| exports::toggle(ui, exports::Panel::Export)
-                >
-                    "Export"
-                </button>
-                <button
-                    class="tool-button"
-                    title="Keyboard shortcuts and notation (?)"
-                    on:click=move |_| ui.legend.update(|l| *l = !*l)
-                >
-                    "?"
-                </button>
-            </div>
-            <input
-                class="name-input"
-                node_ref=name_node
-                prop:value=move || client.name.get()
-                placeholder="Your name"
-                aria-label="Your name"
-                maxlength="40"
-                on:change=move |_| {
-                    if let Some(el) = name_node.get_untracked() {
-                        let name = el.value();
-                        #[cfg(feature = "hydrate")]
-                        crate::client::store_name(&name);
-                        client.name.set(name);
-                        client.reconnect_now();
-                    }
-                }
-            />
-            <People />
-            <span
-                class="status"
-                data-status=move || client.status.get().as_str()
-                data-unsaved=move || client.unsaved.get()
-                role="status"
-                aria-live="polite"
-            >
-                <span class="dot"></span>
-                {move || client.status_label()}
-            </span>
-        </header>
-    }
-}
-
-/// Everyone on the board: a coloured chip per person, this user marked "(you)".
-#[component]
-fn People() -> impl IntoView {
-    let client = expect_context::<WallUi>().client;
-    view! {
-        <ul class="people" aria-label="People on this board">
-            <For
-                each=move || client.people.get()
-                key=|p| (p.id, p.name.clone(), p.colour.clone())
-                let:person
-            >
-                <li
-                    class="person"
-                    class:me=move || client.me.get() == Some(person.id)
-                    style:--person-colour=person.colour.clone()
-                    title=person.name.clone()
-                >
-                    {initials(&person.name)}
-                    <span class="person-name">
-                        {person.name.clone()}
-                        {move || if client.me.get() == Some(person.id) { " (you)" } else { "" }}
-                    </span>
-                </li>
-            </For>
-        </ul>
-    }
-}
-
-fn initials(name: &str) -> String {
-    name.split_whitespace()
-        .filter_map(|w| w.chars().next())
-        .take(2)
-        .flat_map(char::to_uppercase)
-        .collect()
 }
 
 /// The other people's pointers on the wall, with their names.
