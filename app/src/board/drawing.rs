@@ -74,12 +74,103 @@ fn fit_canvas(canvas: &web_sys::HtmlCanvasElement, w: f64, h: f64) -> f64 {
     dpr
 }
 
+/// Arrows as thin lines and stickies as cards, in board units on a context scaled by `z`
+/// device pixels per unit; only what meets `view` (left, top, right, bottom) when given.
+#[cfg(feature = "hydrate")]
+fn draw_board(
+    ctx: &web_sys::CanvasRenderingContext2d,
+    board: &Board,
+    rect_of: impl Fn(&stormwall_core::Sticky) -> Rect + Copy,
+    z: f64,
+    view: Option<(f64, f64, f64, f64)>,
+) {
+    let meets = |r: Rect| {
+        view.is_none_or(|(l, t, rr, b)| {
+            f64::from(r.x) < rr
+                && f64::from(r.y) < b
+                && f64::from(r.x + r.w) > l
+                && f64::from(r.y + r.h) > t
+        })
+    };
+    ctx.begin_path();
+    for c in board.connectors.values() {
+        let (Some(a), Some(b)) = (board.sticky(c.from), board.sticky(c.to)) else {
+            continue;
+        };
+        let (a, b) = (rect_of(a), rect_of(b));
+        if !meets(a) && !meets(b) && view.is_some() {
+            continue;
+        }
+        ctx.move_to(
+            f64::from(a.x) + f64::from(a.w) / 2.0,
+            f64::from(a.y) + f64::from(a.h) / 2.0,
+        );
+        ctx.line_to(
+            f64::from(b.x) + f64::from(b.w) / 2.0,
+            f64::from(b.y) + f64::from(b.h) / 2.0,
+        );
+    }
+    ctx.set_stroke_style_str("rgba(59, 66, 82, 0.55)");
+    ctx.set_line_width(1.5 / z);
+    ctx.stroke();
+    // At least two device pixels, however far out.
+    fill_cards(ctx, board, |s| meets(rect_of(s)), rect_of, 2.0 / z);
+}
+
+/// The zoomed-out board drawn once, at `scale` device pixels per board unit, its top-left
+/// corner at board point (`x`, `y`).
+#[cfg(feature = "hydrate")]
+struct CardCache {
+    canvas: web_sys::HtmlCanvasElement,
+    x: f64,
+    y: f64,
+    scale: f64,
+    version: u64,
+}
+
+#[cfg(feature = "hydrate")]
+impl CardCache {
+    /// Larger pictures cost more to keep than to draw anew.
+    const MAX_SIDE: f64 = 4096.0;
+
+    fn build(board: &Board, z: f64, version: u64) -> Option<CardCache> {
+        use wasm_bindgen::JsCast;
+        let area = content_bounds(board)?;
+        let (w, h) = (
+            f64::from(area.w.max(1)) + 8.0,
+            f64::from(area.h.max(1)) + 8.0,
+        );
+        let scale = z.min(Self::MAX_SIDE / w).min(Self::MAX_SIDE / h);
+        if z > scale * 1.25 {
+            return None; // too coarse to stand for this zoom: drawn directly
+        }
+        let canvas: web_sys::HtmlCanvasElement =
+            document().create_element("canvas").ok()?.dyn_into().ok()?;
+        canvas.set_width((w * scale).ceil() as u32);
+        canvas.set_height((h * scale).ceil() as u32);
+        let ctx = context_2d(&canvas)?;
+        let (x, y) = (f64::from(area.x) - 4.0, f64::from(area.y) - 4.0);
+        let _ = ctx.set_transform(scale, 0.0, 0.0, scale, -x * scale, -y * scale);
+        let stored = |s: &stormwall_core::Sticky| Rect::new(s.pos.x, s.pos.y, s.size.w, s.size.h);
+        draw_board(&ctx, board, stored, scale, None);
+        Some(CardCache {
+            canvas,
+            x,
+            y,
+            scale,
+            version,
+        })
+    }
+}
+
 /// The wall zoomed out below [`CARD_ZOOM`]: every sticky a card, every arrow a thin line.
 #[component]
 pub(super) fn Cards() -> impl IntoView {
     let ui = expect_context::<WallUi>();
     let canvas = NodeRef::<html::Canvas>::new();
     let cards = Memo::new(move |_| ui.camera.with(|c| c.zoom < CARD_ZOOM));
+    #[cfg(feature = "hydrate")]
+    let cache = StoredValue::new_local(None::<CardCache>);
     // Zoomed in: the stickies on screen that are not elements yet (they come a few per frame).
     #[cfg_attr(not(feature = "hydrate"), allow(unused_variables))]
     let waiting = Memo::new(move |_| {
@@ -131,26 +222,37 @@ pub(super) fn Cards() -> impl IntoView {
                 fill_cards(&ctx, board, |s| waiting.contains(&s.id), rect_of, 0.0);
                 return;
             }
-            ctx.begin_path();
-            for c in board.connectors.values() {
-                let (Some(a), Some(b)) = (board.sticky(c.from), board.sticky(c.to)) else {
-                    continue;
-                };
-                let (a, b) = (rect_of(a), rect_of(b));
-                ctx.move_to(
-                    f64::from(a.x) + f64::from(a.w) / 2.0,
-                    f64::from(a.y) + f64::from(a.h) / 2.0,
-                );
-                ctx.line_to(
-                    f64::from(b.x) + f64::from(b.w) / 2.0,
-                    f64::from(b.y) + f64::from(b.h) / 2.0,
-                );
+            // Far out, the whole board is on screen and its drawing only changes with the
+            // board: it is drawn once into a picture that every frame of a zoom or pan blits.
+            let moving = ui.drag.with_untracked(|d| d.is_some())
+                || ui.resize.with_untracked(|r| r.is_some());
+            let version = ui.scene.version.get_untracked();
+            let fresh = |c: &CardCache| c.version == version && z <= c.scale * 1.25;
+            if !moving && !cache.with_value(|c| c.as_ref().is_some_and(fresh)) {
+                let built = CardCache::build(board, z, version);
+                cache.set_value(built);
             }
-            ctx.set_stroke_style_str("rgba(59, 66, 82, 0.55)");
-            ctx.set_line_width(1.5 / z * dpr);
-            ctx.stroke();
-            // At least a pixel or two on screen, however far out.
-            fill_cards(&ctx, board, |_| true, rect_of, 2.0 / cam.zoom);
+            let blitted = !moving
+                && cache.with_value(|c| match c.as_ref().filter(|c| fresh(c)) {
+                    Some(c) => {
+                        let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+                        let k = z / c.scale;
+                        let _ = ctx.draw_image_with_html_canvas_element_and_dw_and_dh(
+                            &c.canvas,
+                            (c.x - cam.x) * z,
+                            (c.y - cam.y) * z,
+                            f64::from(c.canvas.width()) * k,
+                            f64::from(c.canvas.height()) * k,
+                        );
+                        let _ = ctx.set_transform(z, 0.0, 0.0, z, -cam.x * z, -cam.y * z);
+                        true
+                    }
+                    None => false,
+                });
+            if !blitted {
+                let view = cam.visible(w, h);
+                draw_board(&ctx, board, rect_of, z, Some(view));
+            }
             ctx.begin_path();
             for id in &selected {
                 if let Some(s) = board.sticky(*id) {

@@ -421,7 +421,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     // nothing (the dots' spacing changes with the zoom alone).
     let paper = move || {
         let c = ui.camera.get();
-        let step = 24.0 * c.zoom;
+        // Zoomed out, every fourth dot, so dots never crowd closer than 12 px (a pixel-sized
+        // pattern costs more to paint than the whole wall).
+        let mut step = 24.0 * c.zoom;
+        while step < 12.0 {
+            step *= 4.0;
+        }
         let phase = |origin: f64| ((PAPER_BLEED - origin * c.zoom) % step + step) % step;
         format!(
             "background-size: {step:.2}px {step:.2}px; transform: translate({:.2}px, {:.2}px)",
