@@ -926,6 +926,20 @@ async function measureBuild(label, bin, site, boardFile, cfg) {
       }), capMs, 'visible stickies');
       const byId = new Map(boardFile.stickies.map((s) => [s.id, s]));
       let ids = visible.filter((id) => byId.has(id));
+      if (ids.length < 2 && m.hasViewport) {
+        // Elements may still be coming (a few per frame): take the board's stickies inside
+        // the view the wall reports ("x,y,zoom").
+        const v = await within(page.evaluate(() => {
+          const wall = document.querySelector('.wall[data-view]');
+          const [x, y, zoom] = wall.getAttribute('data-view').split(',').map(Number);
+          const r = wall.getBoundingClientRect();
+          return { x, y, w: r.width / zoom, h: r.height / zoom };
+        }), capMs, 'view');
+        ids = boardFile.stickies
+          .filter((s) => s.pos.x >= v.x && s.pos.y >= v.y && s.pos.x + s.size.w <= v.x + v.w && s.pos.y + s.size.h <= v.y + v.h)
+          .map((s) => s.id);
+        note(`remote: ${ids.length} stickies in the view taken from the board file`);
+      }
       if (ids.length < 2) {
         note(`remote: ${ids.length} .sticky elements in view; using the board's top-left stickies`);
         ids = boardFile.stickies.filter((s) => s.pos.x < 1000 && s.pos.y < 600).map((s) => s.id);
