@@ -1,9 +1,10 @@
 //! Server functions. Their bodies run on the server only, through the [`Backend`] the server
-//! provides as context; in the browser they are HTTP calls. Each has a fixed path (the
-//! server's `guard` gives the import its larger body limit by path).
+//! provides as context; in the browser they are HTTP calls (POST: a board link's key travels
+//! in the body, never in a URL). Each has a fixed path (the server's `guard` gives the import
+//! its larger body limit by path).
 
 use leptos::prelude::*;
-use stormwall_core::protocol::{BoardSummary, LoggedEvent};
+use stormwall_core::protocol::{Created, LoggedEvent, Opened};
 use stormwall_core::BoardId;
 
 #[cfg(feature = "ssr")]
@@ -14,7 +15,7 @@ mod backend {
     use std::future::Future;
     use std::pin::Pin;
     use std::sync::Arc;
-    use stormwall_core::protocol::{BoardSummary, LoggedEvent};
+    use stormwall_core::protocol::{Created, LoggedEvent, Opened};
     use stormwall_core::BoardId;
 
     pub type BoxFuture<'a, T> = Pin<Box<dyn Future<Output = T> + Send + 'a>>;
@@ -26,6 +27,9 @@ mod backend {
         /// The request itself is wrong (400): a bad range, a refused title, a bad file.
         #[error("{0}")]
         BadRequest(String),
+        /// The link's key does not open this board (403): wrong, revoked, or no such board.
+        #[error("{0}")]
+        Denied(String),
         /// The server cannot answer right now (503); the details are in its log.
         #[error("{0}")]
         Unavailable(String),
@@ -34,18 +38,18 @@ mod backend {
     /// What the UI needs from the server. The server crate implements it; the app crate cannot
     /// depend on the server (the server depends on the app), so the dependency is inverted.
     pub trait Backend: Send + Sync + 'static {
-        fn list_boards(&self) -> BoxFuture<'_, Result<Vec<BoardSummary>, Failure>>;
-        fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, Failure>>;
-        fn board_summary(
-            &self,
-            id: BoardId,
-        ) -> BoxFuture<'_, Result<Option<BoardSummary>, Failure>>;
+        /// A new board and its three links.
+        fn create_board(&self, title: String) -> BoxFuture<'_, Result<Created, Failure>>;
+        /// The board and the role `key` gives on it; `Denied` for a wrong or revoked key
+        /// (or an unknown board: the two are not told apart).
+        fn open_board(&self, id: BoardId, key: String) -> BoxFuture<'_, Result<Opened, Failure>>;
         /// A new board from an exported board file.
-        fn import(&self, file: String) -> BoxFuture<'_, Result<BoardId, Failure>>;
-        /// Events `from..=to` (at most a page of them) of an existing board.
+        fn import(&self, file: String) -> BoxFuture<'_, Result<Created, Failure>>;
+        /// Events `from..=to` (at most a page of them) of a board `key` opens.
         fn history(
             &self,
             id: BoardId,
+            key: String,
             from: u64,
             to: u64,
         ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, Failure>>;
@@ -64,6 +68,7 @@ fn backend() -> Result<SharedBackend, ServerFnError> {
 fn fail(failure: Failure) -> ServerFnError {
     let status = match failure {
         Failure::BadRequest(_) => http::StatusCode::BAD_REQUEST,
+        Failure::Denied(_) => http::StatusCode::FORBIDDEN,
         Failure::Unavailable(_) => http::StatusCode::SERVICE_UNAVAILABLE,
     };
     if let Some(resp) = use_context::<leptos_axum::ResponseOptions>() {
@@ -72,33 +77,40 @@ fn fail(failure: Failure) -> ServerFnError {
     ServerFnError::new(failure.to_string())
 }
 
-/// All boards, newest first.
-#[server(endpoint = "list_boards")]
-pub async fn list_boards() -> Result<Vec<BoardSummary>, ServerFnError> {
-    backend()?.list_boards().await.map_err(fail)
+/// The address of a board's link: the key rides in the fragment, which browsers never send
+/// to a server (so it stays out of logs and `Referer` headers).
+pub fn board_link(id: BoardId, key: &str) -> String {
+    format!("/b/{id}#k={key}")
 }
 
-/// Creates a board and sends the browser to it.
+/// Creates a board and sends the browser to it with its facilitator link.
 #[server(endpoint = "create_board")]
-pub async fn create_board(title: String) -> Result<BoardId, ServerFnError> {
-    let id = backend()?.create_board(title).await.map_err(fail)?;
-    leptos_axum::redirect(&format!("/b/{id}"));
-    Ok(id)
+pub async fn create_board(title: String) -> Result<Created, ServerFnError> {
+    let created = backend()?.create_board(title).await.map_err(fail)?;
+    if let Some(key) = created.key(stormwall_core::Role::Facilitator) {
+        leptos_axum::redirect(&board_link(created.id, key));
+    }
+    Ok(created)
 }
 
-/// The board's title and creation time, or `None` for an unknown id.
-#[server(endpoint = "find_board")]
-pub async fn find_board(id: String) -> Result<Option<BoardSummary>, ServerFnError> {
+/// The board's title and the role the key gives; an error (403) when the key does not open it.
+#[server(endpoint = "open_board")]
+pub async fn open_board(id: String, key: String) -> Result<Opened, ServerFnError> {
     let Ok(id) = id.parse::<BoardId>() else {
-        return Ok(None);
+        return Err(fail(Failure::Denied(DENIED.into())));
     };
-    backend()?.board_summary(id).await.map_err(fail)
+    backend()?.open_board(id, key).await.map_err(fail)
 }
+
+/// What the page says when a link does not open a board.
+pub const DENIED: &str =
+    "This link does not open a board: it may have been revoked or mistyped. Ask the facilitator for a new one.";
 
 /// A page of a board's stored events, for the history slider.
 #[server(endpoint = "board_history")]
 pub async fn board_history(
     id: BoardId,
+    key: String,
     from: u64,
     to: u64,
 ) -> Result<Vec<LoggedEvent>, ServerFnError> {
@@ -110,11 +122,11 @@ pub async fn board_history(
              give 1 <= from <= to <= {max}"
         ))));
     }
-    backend()?.history(id, from, to).await.map_err(fail)
+    backend()?.history(id, key, from, to).await.map_err(fail)
 }
 
 /// Imports a board file (from "Export → Board JSON") as a new board.
 #[server(endpoint = "import_board")]
-pub async fn import_board(file: String) -> Result<BoardId, ServerFnError> {
+pub async fn import_board(file: String) -> Result<Created, ServerFnError> {
     backend()?.import(file).await.map_err(fail)
 }

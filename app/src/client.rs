@@ -7,13 +7,25 @@
 //! refused command simply drops out, with its reason shown. Offline, commands queue up; on
 //! reconnect (backoff with jitter, resuming from `seq`) the queue is sent again with the same
 //! command ids, which the server never executes twice.
+//!
+//! Every connection opens with the board link's key ([`access`]); the role it gives is
+//! checked here before a command is offered (the server checks it again). [`room`] holds what
+//! a workshop shares live but never stores: this participant's dots and the view the room
+//! follows.
+
+mod access;
+mod room;
+
+pub use access::{browser_id, Access, Refusal, REVOKED};
+pub use room::Room;
 
 use leptos::prelude::*;
 use std::collections::HashMap;
 use std::time::Duration;
 use stormwall_core::pace::{self, TokenBucket};
 use stormwall_core::protocol::{ClientMsg, Participant, ServerMsg};
-use stormwall_core::{execute, undo, Board, BoardId, Command, Event, Position, StickyId};
+use stormwall_core::workshop::authorize;
+use stormwall_core::{execute, undo, Board, BoardId, Command, Event, Position, Role, StickyId};
 use uuid::Uuid;
 
 use crate::board::scene::Changes;
@@ -53,7 +65,7 @@ const WINDOW: usize = 32;
 const CLIENT_BURST: f64 = pace::BURST * 0.75;
 const CLIENT_RATE: f64 = pace::DEFAULT_RATE * 0.8;
 
-/// Milliseconds since some fixed point (the page's clock in the browser).
+/// Milliseconds since the Unix epoch by the page's clock (0 on the server).
 fn js_now() -> f64 {
     #[cfg(feature = "hydrate")]
     {
@@ -94,6 +106,10 @@ struct Pending {
 #[derive(Clone, Copy)]
 pub struct BoardClient {
     pub board_id: BoardId,
+    /// The link this page uses: key, role, the links it may share, the server's clock.
+    pub access: Access,
+    /// This participant's dots and the view the room follows.
+    pub room: Room,
     /// What the screen shows: the confirmed board with this user's pending commands applied;
     /// `None` until the server's welcome arrives.
     pub board: RwSignal<Option<Board>>,
@@ -135,9 +151,11 @@ pub struct BoardClient {
 }
 
 impl BoardClient {
-    pub fn new(board_id: BoardId) -> Self {
+    pub fn new(board_id: BoardId, key: String, role: Role) -> Self {
         Self {
             board_id,
+            access: Access::new(key, role),
+            room: Room::new(),
             board: RwSignal::new(None),
             changes: StoredValue::new(Changes::everything()),
             confirmed: StoredValue::new(None),
@@ -207,7 +225,19 @@ impl BoardClient {
         }
     }
 
-    fn send_as(&self, command: Command, purpose: Purpose) -> Option<Uuid> {
+    fn send_as(&self, mut command: Command, purpose: Purpose) -> Option<Uuid> {
+        if let Err(e) = authorize(self.access.role_untracked(), &command) {
+            self.show_notice(e.to_string());
+            return None;
+        }
+        if let Some(refusal) = self.access.refused.get_untracked() {
+            self.show_notice(refusal.message().to_owned());
+            return None;
+        }
+        // The server stamps the time again; this estimate makes the optimistic timer right.
+        if command.needs_stamp() {
+            command.stamp(self.access.server_now(), Vec::new);
+        }
         let checked = self.board.with_untracked(|b| {
             b.as_ref()
                 .map(|b| execute(b, command.clone()).map_err(|e| e.to_string()))
@@ -483,13 +513,8 @@ impl BoardClient {
 
     fn send_presence(&self) {
         let (cursor, editing) = self.presence.get_value();
-        let text = serde_json::to_string(&ClientMsg::Presence { cursor, editing })
-            .expect("presence always serialises");
-        self.with_socket(|ws| {
-            if let Some(ws) = ws.filter(|ws| ws.ready_state() == web_sys::WebSocket::OPEN) {
-                let _ = ws.send_with_str(&text);
-            }
-        });
+        // Not before the welcome: the first message of a connection must be its hello.
+        self.send_msg(&ClientMsg::Presence { cursor, editing });
     }
 
     /// Folds one server message into the local state.
@@ -542,6 +567,7 @@ impl BoardClient {
             ServerMsg::Roster { you, participants } => {
                 self.me.set(Some(you));
                 self.people.set(participants);
+                self.leader_gone();
                 // Tell the others where this user is, now that they can see them.
                 let (cursor, editing) = self.presence.get_value();
                 if cursor.is_some() || editing.is_some() {
@@ -554,9 +580,16 @@ impl BoardClient {
                     None => people.push(participant),
                 }
             }),
-            ServerMsg::Left { participant_id } => self
-                .people
-                .update(|people| people.retain(|p| p.id != participant_id)),
+            ServerMsg::Left { participant_id } => {
+                self.people
+                    .update(|people| people.retain(|p| p.id != participant_id));
+                self.leader_gone();
+            }
+            ServerMsg::Access { role, links, now } => {
+                self.access.granted(self.board_id, role, links, now)
+            }
+            ServerMsg::Ballot { vote, dots } => self.room.ballot.set(Some((vote, dots))),
+            ServerMsg::Follow { leader, view } => self.followed(leader, view),
             ServerMsg::Ack { command_id, .. } => {
                 if let Some(done) = self.take_pending(command_id) {
                     if done.events.is_empty() {
@@ -573,7 +606,10 @@ impl BoardClient {
                 command_id,
             } => {
                 let Some(command_id) = command_id else {
-                    self.show_notice(message);
+                    match Refusal::from_code(&code, &message) {
+                        Some(refusal) => self.refuse(refusal),
+                        None => self.show_notice(message),
+                    }
                     return;
                 };
                 if matches!(code.as_str(), "rate_limited" | "board_closed") {
@@ -607,6 +643,7 @@ impl BoardClient {
         self.rebuild();
         self.status.set(ConnStatus::Live);
         self.pump();
+        self.lead_again();
     }
 
     fn take_pending(&self, command_id: Uuid) -> Option<Pending> {
@@ -717,14 +754,25 @@ impl BoardClient {
         ws.set_onmessage(Some(onmessage.as_ref().unchecked_ref()));
         // The handlers live as long as the socket; one pair per connection is a few bytes.
         onmessage.forget();
-        let this_socket = ws.clone();
-        let onclose = Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |_| {
-            let current = self.with_socket(|s| s == Some(&this_socket));
-            if current {
-                self.set_socket(None);
-                self.schedule_reconnect();
-            }
+        let opened = ws.clone();
+        let onopen = Closure::<dyn FnMut()>::new(move || {
+            let _ = opened.send_with_str(&self.hello());
         });
+        ws.set_onopen(Some(onopen.as_ref().unchecked_ref()));
+        onopen.forget();
+        let this_socket = ws.clone();
+        let onclose =
+            Closure::<dyn FnMut(web_sys::CloseEvent)>::new(move |e: web_sys::CloseEvent| {
+                let current = self.with_socket(|s| s == Some(&this_socket));
+                if current {
+                    self.set_socket(None);
+                    // The refusal normally came as an error just before; the code is the backstop.
+                    if let Some(refusal) = Refusal::from_code(&e.code().to_string(), "") {
+                        return self.refuse(refusal);
+                    }
+                    self.schedule_reconnect();
+                }
+            });
         ws.set_onclose(Some(onclose.as_ref().unchecked_ref()));
         onclose.forget();
         self.set_socket(Some(ws));

@@ -1,6 +1,8 @@
-//! The home page: start a board, or open one.
+//! The home page: start a board, import one, or open one this browser has opened before.
+//! There is no list of all boards: a board is reached through its link.
 
-use crate::api::{list_boards, CreateBoard};
+use crate::api::CreateBoard;
+use crate::recent;
 use leptos::prelude::*;
 use leptos_meta::Title;
 use stormwall_core::limits::MAX_TITLE_CHARS;
@@ -8,7 +10,6 @@ use stormwall_core::limits::MAX_TITLE_CHARS;
 #[component]
 pub fn HomePage() -> impl IntoView {
     let create = ServerAction::<CreateBoard>::new();
-    let boards = Resource::new(move || create.version().get(), |_| list_boards());
     let import_error = RwSignal::new(None::<String>);
     let error = move || {
         create.value().get().and_then(|r| r.err()).map(|e| {
@@ -69,46 +70,8 @@ pub fn HomePage() -> impl IntoView {
                 </Show>
             </section>
             <section class="card board-list">
-                <h2>"Boards"</h2>
-                <Suspense fallback=|| view! { <p class="muted">"Loading boards…"</p> }>
-                    {move || Suspend::new(async move {
-                        match boards.await {
-                            Ok(list) if list.is_empty() => {
-                                view! {
-                                    <p class="muted">"No boards yet. Create the first one above."</p>
-                                }
-                                    .into_any()
-                            }
-                            Ok(list) => {
-                                view! {
-                                    <ul class="boards">
-                                        {list
-                                            .into_iter()
-                                            .map(|b| {
-                                                let date = b.created_at.get(..10).unwrap_or_default().to_owned();
-                                                view! {
-                                                    <li>
-                                                        <a href=format!("/b/{}", b.id)>
-                                                            <span class="board-title">{b.title}</span>
-                                                            <span class="board-date">{date}</span>
-                                                        </a>
-                                                    </li>
-                                                }
-                                            })
-                                            .collect_view()}
-                                    </ul>
-                                }
-                                    .into_any()
-                            }
-                            Err(e) => {
-                                view! {
-                                    <p class="form-error">"Could not load boards: " {e.to_string()}</p>
-                                }
-                                    .into_any()
-                            }
-                        }
-                    })}
-                </Suspense>
+                <h2>"Your boards"</h2>
+                <KnownBoards />
             </section>
         </main>
     }
@@ -137,9 +100,14 @@ fn import_file(e: leptos::ev::Event, error: RwSignal<Option<String>>) {
             return;
         };
         match crate::api::import_board(text).await {
-            Ok(id) => {
-                let _ = window().location().set_href(&format!("/b/{id}"));
-            }
+            Ok(created) => match created.key(stormwall_core::Role::Facilitator) {
+                Some(key) => {
+                    let _ = window()
+                        .location()
+                        .set_href(&crate::api::board_link(created.id, key));
+                }
+                None => error.set(Some("The server gave no link to the new board.".into())),
+            },
             Err(e) => {
                 let msg = e.to_string();
                 error.set(Some(
@@ -150,4 +118,43 @@ fn import_file(e: leptos::ev::Event, error: RwSignal<Option<String>>) {
             }
         }
     });
+}
+
+/// The boards this browser knows (its own storage; the server keeps no list of them).
+#[component]
+fn KnownBoards() -> impl IntoView {
+    // Read after hydration: the server cannot see this browser's storage.
+    let boards = RwSignal::new(None::<Vec<recent::Entry>>);
+    Effect::new(move |_| boards.set(Some(recent::boards())));
+    move || {
+        match boards.get() {
+        None => view! { <p class="muted">"Loading your boards…"</p> }.into_any(),
+        Some(list) if list.is_empty() => view! {
+            <p class="muted">
+                "No boards in this browser yet. Create one above, or open a link someone shared with you."
+            </p>
+        }
+        .into_any(),
+        Some(list) => view! {
+            <ul class="boards">
+                {list
+                    .into_iter()
+                    .map(|b| {
+                        let date = b.opened_at.get(..10).unwrap_or_default().to_owned();
+                        view! {
+                            <li data-role=b.role.name()>
+                                <a href=format!("/b/{}", b.id)>
+                                    <span class="board-title">{b.title}</span>
+                                    <span class="board-role">{b.role.label()}</span>
+                                    <span class="board-date">{date}</span>
+                                </a>
+                            </li>
+                        }
+                    })
+                    .collect_view()}
+            </ul>
+        }
+        .into_any(),
+    }
+    }
 }

@@ -1,11 +1,12 @@
 //! The Stormwall UI, rendered on the server (`ssr`) and hydrated in the browser (`hydrate`).
 //!
 //! # Layout
-//! - [`api`]: server functions (board list, create board, board lookup) and the
+//! - [`api`]: server functions (create, open with a link's key, history, import) and the
 //!   [`api::Backend`] trait the server implements for them.
-//! - [`home`]: the home page: new board, existing boards.
-//! - [`board`]: the board page: palette, wall, timeline, stickies, connection status.
+//! - [`home`]: the home page: new board, import, the boards this browser has opened.
+//! - [`board`]: the board page: palette, wall, timeline, stickies, the facilitator's kit.
 //! - [`client`]: the browser side of the WebSocket protocol; it owns the board's signals.
+//! - [`recent`]: the boards this browser has opened, with their links' keys.
 
 // Leptos view types nest deeply; release builds need more room to compute their layout.
 #![recursion_limit = "256"]
@@ -14,12 +15,13 @@ pub mod api;
 pub mod board;
 pub mod client;
 pub mod home;
+pub mod recent;
 
 use leptos::prelude::*;
 use leptos_meta::{provide_meta_context, MetaTags, Stylesheet, Title};
 use leptos_router::{
     components::{Route, Router, Routes},
-    path, SsrMode,
+    path,
 };
 
 /// The HTML document around the app (server side only).
@@ -57,7 +59,7 @@ pub fn App() -> impl IntoView {
         <Router>
             <Routes fallback=NotFound>
                 <Route path=path!("") view=home::HomePage />
-                <Route path=path!("/b/:id") view=board::BoardPage ssr=SsrMode::Async />
+                <Route path=path!("/b/:id") view=board::BoardPage />
             </Routes>
         </Router>
     }

@@ -140,6 +140,7 @@ pub(crate) fn weight_added(event: &Event) -> usize {
         Event::StickyFieldsSet { fields, .. } => fields_weight(fields),
         Event::FrameAdded { name, .. } => FRAME_ALLOWANCE + name.len(),
         Event::FrameRenamed { name, .. } => name.len(),
+        Event::VoteOpened { question, .. } => question.len(),
         Event::ConnectorAdded { label, .. } => {
             CONNECTOR_ALLOWANCE + label.as_ref().map_or(0, String::len)
         }
@@ -185,6 +186,9 @@ pub struct Board {
     pub frames: IndexMap<FrameId, Frame>,
     #[serde(default)]
     pub connectors: IndexMap<ConnectorId, Connector>,
+    /// The facilitator's phase, timer and vote.
+    #[serde(default)]
+    pub workshop: crate::workshop::Workshop,
     /// `weight()`, once asked for, kept up to date by `apply_mut`. Derived: never serialised,
     /// and only valid for a board changed through `apply` (as every board is).
     #[serde(skip)]
@@ -224,6 +228,7 @@ impl Board {
             stickies: IndexMap::new(),
             frames: IndexMap::new(),
             connectors: IndexMap::new(),
+            workshop: Default::default(),
             weight: WeightCache::default(),
         }
     }
@@ -260,6 +265,7 @@ impl Board {
     pub fn weight(&self) -> usize {
         *self.weight.0.get_or_init(|| {
             self.title.len()
+                + self.workshop.vote.as_ref().map_or(0, |v| v.question.len())
                 + self.stickies.values().map(Sticky::weight).sum::<usize>()
                 + self.frames.values().map(Frame::weight).sum::<usize>()
                 + self
@@ -275,6 +281,7 @@ impl Board {
         match event.target() {
             Target::Created | Target::Title => self.title.len(),
             Target::Lock => 0,
+            Target::Workshop => self.workshop.vote.as_ref().map_or(0, |v| v.question.len()),
             Target::Sticky(id) => self.sticky(id).map_or(0, Sticky::weight),
             Target::Frame(id) => self.frames.get(&id).map_or(0, Frame::weight),
             Target::Connector(id) => self.connectors.get(&id).map_or(0, Connector::weight),
@@ -380,6 +387,7 @@ impl Board {
             Event::ConnectorDeleted { id } => {
                 self.connectors.shift_remove(id);
             }
+            _ => self.workshop.apply(event),
         }
     }
 

@@ -1,5 +1,6 @@
 //! What a participant asks the board to do.
 
+use crate::workshop::{Phase, Tally, VoteId};
 use crate::{
     Connector, ConnectorId, Field, Frame, FrameId, Position, Rect, Size, Sticky, StickyId,
     StickyKind,
@@ -107,6 +108,51 @@ pub enum Command {
     },
     DeleteConnector {
         id: ConnectorId,
+    },
+
+    // --- the facilitator's kit (see `crate::workshop`) ---
+    /// The workshop phase everyone sees in the banner (`None`: no phase).
+    SetPhase {
+        phase: Option<Phase>,
+    },
+    /// Start a countdown of `seconds`. `at` (here and below) is the server's clock in
+    /// milliseconds since the Unix epoch: the server stamps it, whatever a client sent.
+    StartTimer {
+        seconds: u32,
+        #[serde(default)]
+        at: i64,
+    },
+    PauseTimer {
+        #[serde(default)]
+        at: i64,
+    },
+    ResumeTimer {
+        #[serde(default)]
+        at: i64,
+    },
+    /// Add time (a minute, say) to the running, paused or ended countdown.
+    ExtendTimer {
+        seconds: u32,
+        #[serde(default)]
+        at: i64,
+    },
+    StopTimer,
+    /// Open a dot vote: `dots` per participant, on stickies of `kinds` (all when empty).
+    OpenVote {
+        id: VoteId,
+        question: String,
+        dots: u32,
+        #[serde(default)]
+        kinds: Vec<StickyKind>,
+    },
+    /// Show everyone the result. The server brings the tally from the ballots it kept.
+    RevealVote {
+        id: VoteId,
+        #[serde(default)]
+        tally: Vec<Tally>,
+    },
+    CloseVote {
+        id: VoteId,
     },
 
     // --- undo, redo, restore ---

@@ -2,6 +2,7 @@
 //! to the server.
 
 use crate::limits::*;
+use crate::workshop::{MAX_DOTS, MAX_QUESTION_CHARS, MAX_TIMER_SECONDS};
 use crate::{ConnectorId, FrameId, StickyId, StickyKind};
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
@@ -85,6 +86,42 @@ pub enum Error {
     BoardFull { bytes: usize },
     #[error("the text contains control characters (such as U+{codepoint:04X}); only line breaks and tabs are allowed")]
     ControlCharacter { codepoint: u32 },
+    #[error(
+        "your link lets you view this board, not change it; ask the facilitator for an edit link"
+    )]
+    ReadOnly,
+    #[error("only the facilitator can do this")]
+    FacilitatorOnly,
+    #[error("a timer of {seconds} seconds is not allowed; give 1 second to {MAX_TIMER_SECONDS}")]
+    TimerOutOfRange { seconds: u64 },
+    #[error("no timer is set")]
+    NoTimer,
+    #[error("the timer is not running")]
+    TimerNotRunning,
+    #[error("the timer is not paused")]
+    TimerNotPaused,
+    #[error("a vote is already open; reveal and close it first")]
+    VoteInProgress,
+    #[error("that vote is not the board's current vote (it may have been closed)")]
+    UnknownVote,
+    #[error("the vote is no longer taking dots")]
+    VoteNotOpen,
+    #[error("the vote's result is not revealed yet")]
+    VoteNotRevealed,
+    #[error("{dots} dots per participant is not allowed; give 1 to {MAX_DOTS}")]
+    DotsOutOfRange { dots: u32 },
+    #[error("the question must not be empty")]
+    EmptyQuestion,
+    #[error("the question has {len} characters; at most {MAX_QUESTION_CHARS} are allowed")]
+    QuestionTooLong { len: usize },
+    #[error("this vote is not about {kind} stickies")]
+    KindNotInVote { kind: StickyKind },
+    #[error("you have used all your {dots} dots; take one back to move it")]
+    NoDotsLeft { dots: u32 },
+    #[error("you have no dot on this sticky")]
+    NoDotHere,
+    #[error("the facilitator's timer, phase and votes cannot be part of a batch")]
+    WorkshopInBatch,
 }
 
 impl Error {
@@ -129,6 +166,23 @@ impl Error {
             Error::TooManyConnectors => "too_many_connectors",
             Error::BoardFull { .. } => "board_full",
             Error::ControlCharacter { .. } => "control_character",
+            Error::ReadOnly => "read_only",
+            Error::FacilitatorOnly => "facilitator_only",
+            Error::TimerOutOfRange { .. } => "timer_out_of_range",
+            Error::NoTimer => "no_timer",
+            Error::TimerNotRunning => "timer_not_running",
+            Error::TimerNotPaused => "timer_not_paused",
+            Error::VoteInProgress => "vote_in_progress",
+            Error::UnknownVote => "unknown_vote",
+            Error::VoteNotOpen => "vote_not_open",
+            Error::VoteNotRevealed => "vote_not_revealed",
+            Error::DotsOutOfRange { .. } => "dots_out_of_range",
+            Error::EmptyQuestion => "empty_question",
+            Error::QuestionTooLong { .. } => "question_too_long",
+            Error::KindNotInVote { .. } => "kind_not_in_vote",
+            Error::NoDotsLeft { .. } => "no_dots_left",
+            Error::NoDotHere => "no_dot_here",
+            Error::WorkshopInBatch => "workshop_in_batch",
         }
     }
 }

@@ -4,6 +4,7 @@
 //! through [`Event::decode`], which upcasts older versions, so a log written by any earlier
 //! version of Stormwall replays forever.
 
+use crate::workshop::{Phase, Tally, VoteId};
 use crate::{ConnectorId, Field, FrameId, Position, Rect, Size, StickyId, StickyKind};
 use serde::{Deserialize, Serialize};
 
@@ -78,6 +79,42 @@ pub enum Event {
     ConnectorDeleted {
         id: ConnectorId,
     },
+    PhaseChanged {
+        phase: Option<Phase>,
+    },
+    /// Times in milliseconds since the Unix epoch, by the server's clock.
+    TimerStarted {
+        seconds: u32,
+        ends_at: i64,
+    },
+    TimerPaused {
+        remaining_ms: i64,
+    },
+    TimerResumed {
+        ends_at: i64,
+    },
+    /// The countdown now ends at `ends_at` (running) or has `remaining_ms` left (paused).
+    TimerExtended {
+        seconds: u32,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        ends_at: Option<i64>,
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        remaining_ms: Option<i64>,
+    },
+    TimerStopped,
+    VoteOpened {
+        id: VoteId,
+        question: String,
+        dots: u32,
+        kinds: Vec<StickyKind>,
+    },
+    VoteRevealed {
+        id: VoteId,
+        tally: Vec<Tally>,
+    },
+    VoteClosed {
+        id: VoteId,
+    },
 }
 
 /// Why a stored event could not be read.
@@ -109,6 +146,8 @@ pub enum Target {
     Sticky(StickyId),
     Frame(FrameId),
     Connector(ConnectorId),
+    /// The facilitator's phase, timer or vote.
+    Workshop,
 }
 
 impl Event {
@@ -133,6 +172,15 @@ impl Event {
             Event::ConnectorAdded { id, .. } | Event::ConnectorDeleted { id } => {
                 Target::Connector(*id)
             }
+            Event::PhaseChanged { .. }
+            | Event::TimerStarted { .. }
+            | Event::TimerPaused { .. }
+            | Event::TimerResumed { .. }
+            | Event::TimerExtended { .. }
+            | Event::TimerStopped
+            | Event::VoteOpened { .. }
+            | Event::VoteRevealed { .. }
+            | Event::VoteClosed { .. } => Target::Workshop,
         }
     }
 
@@ -158,6 +206,15 @@ impl Event {
             Event::FrameDeleted { .. } => "frame_deleted",
             Event::ConnectorAdded { .. } => "connector_added",
             Event::ConnectorDeleted { .. } => "connector_deleted",
+            Event::PhaseChanged { .. } => "phase_changed",
+            Event::TimerStarted { .. } => "timer_started",
+            Event::TimerPaused { .. } => "timer_paused",
+            Event::TimerResumed { .. } => "timer_resumed",
+            Event::TimerExtended { .. } => "timer_extended",
+            Event::TimerStopped => "timer_stopped",
+            Event::VoteOpened { .. } => "vote_opened",
+            Event::VoteRevealed { .. } => "vote_revealed",
+            Event::VoteClosed { .. } => "vote_closed",
         }
     }
 

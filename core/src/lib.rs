@@ -14,6 +14,7 @@
 //! - [`pace`]: the rate limit's token bucket (the server enforces it, the browser paces under it).
 //! - [`sample`]: boards of a given size, for benchmarks and load tests.
 //! - [`text`]: rules for people's text that hold everywhere (invisible characters, display names).
+//! - [`workshop`]: roles, phases, the timer and dot votes (the facilitator's kit).
 //!
 //! Nothing here does IO: no clock, no randomness, no network, no database. The same code runs
 //! in the server (to decide) and in the browser (to replay and apply what the server decided).
@@ -32,6 +33,7 @@ pub mod protocol;
 pub mod sample;
 pub mod text;
 pub mod undo;
+pub mod workshop;
 
 pub use board::{apply, Board, Connector, Field, Frame, Position, Rect, Size, Sticky};
 pub use command::{Command, Expect, StickyMove};
@@ -40,3 +42,4 @@ pub use event::{DecodeError, Event};
 pub use execute::execute;
 pub use ids::{BoardId, ConnectorId, FrameId, StickyId};
 pub use kind::StickyKind;
+pub use workshop::{Phase, Role, VoteId};

@@ -2,6 +2,7 @@
 //! that cross the wire. JSON text frames, one message per frame, tagged by `type`.
 //! See `docs/protocol.md` for examples.
 
+use crate::workshop::{Role, VoteId};
 use crate::{Board, Command, Event, Position, StickyId};
 use serde::{Deserialize, Serialize};
 use uuid::Uuid;
@@ -13,6 +14,30 @@ pub struct BoardSummary {
     pub title: String,
     /// RFC 3339, UTC.
     pub created_at: String,
+}
+
+/// A new board (`POST /api/boards`, an import, the home page's form) and its three links.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Created {
+    pub id: crate::BoardId,
+    pub links: Vec<Link>,
+}
+
+impl Created {
+    /// The key of one of the links.
+    pub fn key(&self, role: Role) -> Option<&str> {
+        self.links
+            .iter()
+            .find(|l| l.role == role)
+            .map(|l| l.key.as_str())
+    }
+}
+
+/// A board as one of its links opens it: what the board page needs before the socket is up.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Opened {
+    pub summary: BoardSummary,
+    pub role: Role,
 }
 
 /// One stored event as history shows it (`GET /api/boards/{id}/events`).
@@ -28,12 +53,36 @@ pub struct LoggedEvent {
 }
 
 /// Bumped on any incompatible change to these messages.
-pub const PROTOCOL_VERSION: u32 = 1;
+/// v2: a connection starts with `hello` (the board link's key); roles, votes, follow me.
+pub const PROTOCOL_VERSION: u32 = 2;
+
+/// One of a board's secret links: `/b/{board}#k={key}`.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Link {
+    pub role: Role,
+    pub key: String,
+}
+
+/// Where someone looks at the wall: the centre of their view in board units, and the zoom.
+#[derive(Clone, Copy, Debug, PartialEq, Serialize, Deserialize)]
+pub struct View {
+    pub x: f64,
+    pub y: f64,
+    pub zoom: f64,
+}
 
 /// Client to server.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ClientMsg {
+    /// The first message on every connection: the key of the board link it was opened with
+    /// (never in the URL, so it stays out of logs), and an id this browser keeps, which with
+    /// the display name identifies a participant in votes. Nothing else is read before it.
+    Hello {
+        key: String,
+        #[serde(default)]
+        browser: Option<Uuid>,
+    },
     /// Ask the board to do something. `command_id` is chosen by the client and comes back in
     /// the `ack` or `error` that answers it, and on the events it caused.
     Command { command_id: Uuid, command: Command },
@@ -46,6 +95,18 @@ pub enum ClientMsg {
         #[serde(default)]
         editing: Option<StickyId>,
     },
+    /// Put one of this participant's dots on a sticky (`add`), or take one back, in the open
+    /// vote. Answered with `ballot` (to this participant only) or an error.
+    Dot {
+        vote: VoteId,
+        sticky: StickyId,
+        add: bool,
+    },
+    /// Facilitator only: everyone's wall follows this view (`None`: stop leading). Presence
+    /// only, never stored.
+    Follow { view: Option<View> },
+    /// Facilitator only: replace a link's key. Connections opened with the old one are closed.
+    RotateLink { role: Role },
 }
 
 /// One person on the board, as the others see them.
@@ -59,9 +120,14 @@ pub struct Participant {
     pub colour: String,
     pub cursor: Option<Position>,
     pub editing: Option<StickyId>,
+    /// What their link lets them do.
+    #[serde(default)]
+    pub role: Role,
 }
 
-/// Server to client.
+/// Server to client. (The welcome is far bigger than the rest, but a message lives only
+/// while it is read or written, and the server writes the welcome without building one.)
+#[allow(clippy::large_enum_variant)]
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerMsg {
@@ -92,6 +158,19 @@ pub enum ServerMsg {
     Presence { participant: Participant },
     /// Someone's connection ended.
     Left { participant_id: Uuid },
+    /// After the welcome (and again after a rotation): what this connection's link lets it
+    /// do, the links it may hand out, and the server's clock (ms since the Unix epoch), so
+    /// that everyone's timer counts down from the same time.
+    Access {
+        role: Role,
+        links: Vec<Link>,
+        now: i64,
+    },
+    /// This participant's dots in the open vote (nobody else's: those stay secret until the
+    /// reveal, which carries the tally).
+    Ballot { vote: VoteId, dots: Vec<StickyId> },
+    /// The facilitator asks everyone's wall to follow their view (`None`: they stopped).
+    Follow { leader: Uuid, view: Option<View> },
     /// Something this client sent was refused. Sent to that client only; nothing was stored.
     Error {
         code: String,

@@ -46,7 +46,7 @@ impl Scope {
         let mut scope = Scope::default();
         for event in events {
             match event.target() {
-                Target::Created | Target::Lock => {}
+                Target::Created | Target::Lock | Target::Workshop => {}
                 Target::Title => scope.title = true,
                 Target::Sticky(id) => {
                     scope.stickies.insert(id);

@@ -168,6 +168,36 @@ fn every_event_type() -> Vec<Event> {
         Event::StickyDeleted {
             id: StickyId(id(4)),
         },
+        Event::PhaseChanged {
+            phase: Some(Phase::Hotspots),
+        },
+        Event::TimerStarted {
+            seconds: 300,
+            ends_at: 1_800_000_300_000,
+        },
+        Event::TimerPaused {
+            remaining_ms: 120_000,
+        },
+        Event::TimerResumed {
+            ends_at: 1_800_000_500_000,
+        },
+        Event::TimerExtended {
+            seconds: 60,
+            ends_at: Some(1_800_000_560_000),
+            remaining_ms: None,
+        },
+        Event::TimerStopped,
+        Event::VoteOpened {
+            id: VoteId(id(30)),
+            question: "Which hotspots first?".into(),
+            dots: 3,
+            kinds: vec![StickyKind::DomainEvent],
+        },
+        Event::VoteRevealed {
+            id: VoteId(id(30)),
+            tally: vec![workshop::Tally { sticky: c, dots: 2 }],
+        },
+        Event::VoteClosed { id: VoteId(id(30)) },
     ]
 }
 
@@ -199,6 +229,12 @@ fn the_golden_log_replays_to_the_expected_board() {
     let board = Board::replay(BoardId(id(99)), &events);
     assert_eq!(board.title, "Ticketing");
     assert!(!board.locked);
+    let w = &board.workshop;
+    assert_eq!(w.phase, Some(Phase::Hotspots));
+    assert_eq!(w.timer, None, "stopped");
+    let vote = w.vote.as_ref().unwrap();
+    assert_eq!(vote.status, workshop::VoteStatus::Closed);
+    assert_eq!(vote.dots_on(StickyId(id(3))), 2);
     assert_eq!(board.stickies.len(), 3);
     let c = board.sticky(StickyId(id(3))).unwrap();
     assert_eq!(
@@ -263,4 +299,20 @@ fn unknown_types_and_versions_from_the_future_are_clear_errors() {
         Event::decode("sticky_moved", 1, serde_json::json!({"id": "nope"})),
         Err(DecodeError::Malformed { .. })
     ));
+}
+
+/// The log written before the facilitator's kit existed (no workshop events) still replays,
+/// to a board with no phase, timer or vote.
+#[test]
+fn the_log_from_before_workshops_still_replays() {
+    let path = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/golden-log-2026-11-27.jsonl"
+    );
+    let events = read(&std::fs::read_to_string(path).expect("the 2026-11-27 log"));
+    let current = every_event_type();
+    assert_eq!(events[..], current[..events.len()]);
+    let board = Board::replay(BoardId(id(99)), &events);
+    assert_eq!(board.stickies.len(), 3);
+    assert_eq!(board.workshop, workshop::Workshop::default());
 }

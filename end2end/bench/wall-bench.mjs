@@ -382,8 +382,11 @@ async function importBoard(base, file) {
   const res = await within(fetch(`${base}/api/boards/import`, { method: 'POST', headers: { 'content-type': 'application/json' }, body }), 120_000, 'import');
   const text = await res.text();
   if (res.status !== 201) throw new Error(`import refused: HTTP ${res.status} ${text.slice(0, 500)}`);
-  const { id } = JSON.parse(text);
-  return { id, url: `${base}/b/${id}`, bytes: body.length };
+  // Boards are private (issue #9): the facilitator's link carries the key in its fragment.
+  // Builds from before that answer without links, and open with the bare address.
+  const { id, links } = JSON.parse(text);
+  const key = links?.find((l) => l.role === 'facilitator')?.key;
+  return { id, key, url: key ? `${base}/b/${id}#k=${key}` : `${base}/b/${id}`, bytes: body.length };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -506,7 +509,7 @@ export function pageInstrumentation() {
 // ---------------------------------------------------------------------------------------------
 // The bot participants (in a second page, on the server's origin)
 
-function botsStart({ wsBase, boardId, n, moveTargets, renameTargets, seed }) {
+function botsStart({ wsBase, boardId, boardKey, n, moveTargets, renameTargets, seed }) {
   const B = (window.__bots = { sockets: [], sent: [], moves: 0, acks: 0, errors: 0, errorSamples: [], closed: 0, timers: [] });
   let a = seed >>> 0;
   const rnd = () => {
@@ -525,6 +528,8 @@ function botsStart({ wsBase, boardId, n, moveTargets, renameTargets, seed }) {
     new Promise((resolve, reject) => {
       const ws = new WebSocket(`${wsBase}/ws/boards/${boardId}?name=${encodeURIComponent(name)}`);
       let welcomed = false;
+      // A connection's first message is its link's key (builds with private boards).
+      if (boardKey) ws.onopen = () => ws.send(JSON.stringify({ type: 'hello', key: boardKey }));
       ws.onmessage = (e) => {
         if (!welcomed) {
           welcomed = true;
@@ -962,6 +967,7 @@ async function measureBuild(label, bin, site, boardFile, cfg) {
       await within(bots.evaluate(botsStart, {
         wsBase: server.url.replace(/^http/, 'ws'),
         boardId: board.id,
+        boardKey: board.key,
         n: cfg.participants,
         moveTargets,
         renameTargets,

@@ -104,8 +104,26 @@ test('long text stays inside its sticky and an empty edit is refused with a reas
   expect(url).toContain('/b/');
 });
 
-test('an unknown board is a 404 page', async ({ page, server }) => {
-  const resp = await page.goto(`${server.url}/b/00000000-0000-4000-8000-000000000000`);
-  expect(resp!.status()).toBe(404);
-  await expect(page.locator('h1')).toHaveText('Nothing on this wall');
+// Boards are private: the server renders nothing of a board (it never sees the key, which rides
+// in the fragment), so an unknown board and a wrong key look alike, and neither is a 404.
+test('a board without its link, or with a wrong one, shows nothing of the board', async ({ page, server }) => {
+  const url = await createBoard(page, server.url, 'Secret plans');
+  const id = url.split('/b/')[1].split('#')[0];
+  const html = await (await fetch(`${server.url}/b/${id}`)).text();
+  expect(html).toContain('Opening board');
+  expect(html).not.toContain('Secret plans');
+
+  const stranger = await (await page.context().browser()!.newContext()).newPage();
+  await stranger.goto(`${server.url}/b/${id}`);
+  await hydrated(stranger);
+  await expect(stranger.locator('h1')).toHaveText('This board needs its link');
+  await expect(stranger.locator('.sticky, .board-name')).toHaveCount(0);
+
+  await stranger.goto(`${server.url}/b/00000000-0000-4000-8000-000000000000#k=made-up`);
+  await hydrated(stranger);
+  await expect(stranger.locator('.board-closed-message')).toContainText('This link does not open a board');
+  await stranger.goto(`${server.url}/b/${id}#k=made-up`);
+  await hydrated(stranger);
+  await expect(stranger.locator('.board-closed-message')).toContainText('This link does not open a board');
+  await expect(stranger.locator('a:has-text("Go to your boards")')).toHaveAttribute('href', '/');
 });

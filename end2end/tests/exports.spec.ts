@@ -3,7 +3,7 @@
 import * as fs from 'node:fs';
 import * as zlib from 'node:zlib';
 import { test, expect } from './server';
-import { createBoard, hydrated, openBoard, placeSticky, sticky } from './helpers';
+import { authorization, createBoard, hydrated, openBoard, placeSticky, sticky } from './helpers';
 
 async function userBoard(page: import('@playwright/test').Page, base: string): Promise<string> {
   const url = await createBoard(page, base, 'Users');
@@ -79,7 +79,7 @@ test('a board exported as JSON imports into an identical new board', async ({ pa
   await expect(page.locator('.sticky')).toHaveCount(3);
   await expect(page.locator('.connector')).toHaveCount(2);
   const id = page.url().split('/b/')[1];
-  const again = await (await fetch(`${server.url}/api/boards/${id}/export/json`)).text();
+  const again = await (await fetch(`${server.url}/api/boards/${id}/export/json`, { headers: await authorization(page, id) })).text();
   expect(again).toBe(exported);
 
   await page.goto(server.url);

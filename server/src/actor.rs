@@ -8,12 +8,14 @@
 //! the same point in the log. Presence (who is here, pointers, editing) lives here as well,
 //! in memory only.
 
+use crate::access::{self, Granted, Keys, LinkRow};
 use crate::store::{Appended, EventStore, StoreError};
 use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
-use stormwall_core::protocol::{welcome_json, Participant, ServerMsg};
-use stormwall_core::{execute, Board, BoardId, Command, Event, Position, StickyId};
+use stormwall_core::protocol::{welcome_json, Participant, ServerMsg, View};
+use stormwall_core::workshop::{self, authorize, VoteId, VoteStatus};
+use stormwall_core::{execute, Board, BoardId, Command, Event, Position, Role, StickyId};
 use thiserror::Error;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
 use uuid::Uuid;
@@ -45,6 +47,8 @@ pub enum BoardError {
     Storage(#[source] Arc<StoreError>),
     #[error("the board is closing; reconnect and try again")]
     Closed,
+    #[error("this link does not open this board: it may have been revoked or mistyped; ask the facilitator for a new one")]
+    Denied,
 }
 
 impl BoardError {
@@ -53,6 +57,7 @@ impl BoardError {
             BoardError::Rejected(e) => e.code(),
             BoardError::Storage(_) => "storage_failed",
             BoardError::Closed => "board_closed",
+            BoardError::Denied => "forbidden",
         }
     }
 }
@@ -88,11 +93,44 @@ pub struct Joined {
     pub events: broadcast::Receiver<Arc<Outgoing>>,
     pub presence: broadcast::Receiver<Arc<PresenceOut>>,
     pub roster: Vec<Participant>,
+    /// What the key opened: the role, and the keys it may hand out.
+    pub granted: Granted,
+    /// The generation of each role's link (see [`Generations`]) and its changes.
+    pub revocations: watch::Receiver<Generations>,
+    /// This participant's dots, when a vote is open.
+    pub ballot: Option<(VoteId, Vec<StickyId>)>,
+    /// Who leads the room's view, and where they look.
+    pub leading: Option<(Uuid, View)>,
+}
+
+/// How often each role's link was replaced (facilitator, edit, view): a session compares its
+/// own role's number with the one it joined under, and ends when it changed.
+pub type Generations = [u64; 3];
+
+pub fn generation_of(g: &Generations, role: Role) -> u64 {
+    g[role_index(role)]
+}
+
+fn role_index(role: Role) -> usize {
+    match role {
+        Role::Facilitator => 0,
+        Role::Edit => 1,
+        Role::View => 2,
+    }
+}
+
+/// A person joining: their connection's id, display name and voter identity (browser id and
+/// name).
+pub struct Who {
+    pub id: Uuid,
+    pub name: String,
+    pub voter: String,
 }
 
 struct Execute {
     command_id: Option<Uuid>,
     author: Option<String>,
+    role: Role,
     command: Command,
     reply: oneshot::Sender<Result<Done, BoardError>>,
 }
@@ -102,9 +140,29 @@ enum Msg {
         reply: oneshot::Sender<(Arc<Board>, u64)>,
     },
     Join {
-        /// `None` for a watcher that is not a person (tools).
-        who: Option<(Uuid, String)>,
-        reply: oneshot::Sender<Joined>,
+        who: Who,
+        key: String,
+        reply: oneshot::Sender<Result<Joined, BoardError>>,
+    },
+    Authorize {
+        key: String,
+        reply: oneshot::Sender<Option<Granted>>,
+    },
+    Rotate {
+        role: Role,
+        key: String,
+        reply: oneshot::Sender<Result<Granted, BoardError>>,
+    },
+    Dot {
+        voter: String,
+        vote: VoteId,
+        sticky: StickyId,
+        add: bool,
+        reply: oneshot::Sender<Result<Vec<StickyId>, BoardError>>,
+    },
+    Follow {
+        id: Uuid,
+        view: Option<View>,
     },
     Execute(Execute),
     Presence {
@@ -168,6 +226,14 @@ impl RecentCommands {
     }
 }
 
+/// What an actor starts with besides the board: the commands it executed lately (for
+/// idempotency), its link rows, and the dots of its open vote by voter.
+pub struct Opening {
+    pub executed: RecentCommands,
+    pub links: Vec<LinkRow>,
+    pub ballots: HashMap<String, Vec<StickyId>>,
+}
+
 /// A cloneable handle to a board actor. The actor ends when the last handle is dropped.
 #[derive(Clone)]
 pub struct BoardHandle {
@@ -178,26 +244,31 @@ pub struct BoardHandle {
 }
 
 impl BoardHandle {
-    /// Starts the actor for a board whose log has been loaded into `board` up to `seq`, with
-    /// no executed commands known (a new board).
-    pub fn spawn(store: EventStore, board: Board, seq: u64, snapshot_every: u64) -> Self {
-        Self::spawn_with(
-            store,
-            board,
-            seq,
-            snapshot_every,
-            RecentCommands::from_latest(Vec::new(), true),
-        )
+    /// Starts the actor for a new board whose log has been loaded into `board` up to `seq`,
+    /// with its links and no executed commands known.
+    pub fn spawn(
+        store: EventStore,
+        board: Board,
+        seq: u64,
+        snapshot_every: u64,
+        links: Vec<LinkRow>,
+    ) -> Self {
+        let opening = Opening {
+            executed: RecentCommands::from_latest(Vec::new(), true),
+            links,
+            ballots: HashMap::new(),
+        };
+        Self::spawn_with(store, board, seq, snapshot_every, opening)
     }
 
-    /// As `spawn`, knowing the commands the board executed lately (for idempotency). It
-    /// writes a snapshot every `snapshot_every` events or so (0: never; see `maybe_snapshot`).
+    /// As `spawn`, knowing what was read with the board (see [`Opening`]). It writes a
+    /// snapshot every `snapshot_every` events or so (0: never; see `maybe_snapshot`).
     pub fn spawn_with(
         store: EventStore,
         board: Board,
         seq: u64,
         snapshot_every: u64,
-        executed: RecentCommands,
+        opening: Opening,
     ) -> Self {
         let (tx, rx) = mpsc::channel(MAILBOX);
         let id = board.id;
@@ -214,7 +285,11 @@ impl BoardHandle {
             snapshot_seq: seq,
             backlog_bytes: 0,
             snapshot_bytes: 0,
-            executed,
+            executed: opening.executed,
+            links: opening.links,
+            generations: watch::channel([0; 3]).0,
+            ballots: opening.ballots,
+            leading: None,
         };
         tokio::spawn(async move {
             actor.run(rx).await;
@@ -237,24 +312,69 @@ impl BoardHandle {
         rx.await.map_err(|_| BoardError::Closed)
     }
 
-    /// Joins as `who` (a connection's participant id and display name), or as a watcher.
-    pub async fn join(&self, who: Option<(Uuid, String)>) -> Result<Joined, BoardError> {
+    async fn ask<T>(&self, msg: impl FnOnce(oneshot::Sender<T>) -> Msg) -> Result<T, BoardError> {
         let (reply, rx) = oneshot::channel();
         self.tx
-            .send(Msg::Join { who, reply })
+            .send(msg(reply))
             .await
             .map_err(|_| BoardError::Closed)?;
         rx.await.map_err(|_| BoardError::Closed)
     }
 
-    /// Executes a command; on success returns the board's seq after its events are stored.
+    /// Joins as `who` with a link's key; `Denied` when the key does not open this board.
+    pub async fn join(&self, who: Who, key: String) -> Result<Joined, BoardError> {
+        self.ask(|reply| Msg::Join { who, key, reply }).await?
+    }
+
+    /// What a link's key opens on this board, if anything.
+    pub async fn authorize(&self, key: String) -> Result<Option<Granted>, BoardError> {
+        self.ask(|reply| Msg::Authorize { key, reply }).await
+    }
+
+    /// Replaces a link's key, for a facilitator holding `key`; connections opened with the old
+    /// key are told and closed. Returns the links the facilitator now holds.
+    pub async fn rotate(&self, role: Role, key: String) -> Result<Granted, BoardError> {
+        self.ask(|reply| Msg::Rotate { role, key, reply }).await?
+    }
+
+    /// Places or takes back one of `voter`'s dots; their dots after it.
+    pub async fn dot(
+        &self,
+        voter: String,
+        vote: VoteId,
+        sticky: StickyId,
+        add: bool,
+    ) -> Result<Vec<StickyId>, BoardError> {
+        self.ask(|reply| Msg::Dot {
+            voter,
+            vote,
+            sticky,
+            add,
+            reply,
+        })
+        .await?
+    }
+
+    /// The facilitator's view for everyone to follow (`None`: stop). Dropped when busy, like
+    /// presence.
+    pub fn follow(&self, id: Uuid, view: Option<View>) {
+        let _ = self.tx.try_send(Msg::Follow { id, view });
+    }
+
+    /// Executes a command with a role's rights; on success returns the board's seq after its
+    /// events are stored.
     pub async fn execute(
         &self,
         command_id: Option<Uuid>,
         author: Option<String>,
+        role: Role,
         command: Command,
     ) -> Result<u64, BoardError> {
-        Ok(self.submit(command_id, author, command).await?.await?.seq)
+        Ok(self
+            .submit(command_id, author, role, command)
+            .await?
+            .await?
+            .seq)
     }
 
     /// Queues a command (waiting only for room in the mailbox, so commands keep their order)
@@ -264,6 +384,7 @@ impl BoardHandle {
         &self,
         command_id: Option<Uuid>,
         author: Option<String>,
+        role: Role,
         command: Command,
     ) -> Result<impl std::future::Future<Output = Result<Done, BoardError>>, BoardError> {
         let (reply, rx) = oneshot::channel();
@@ -271,6 +392,7 @@ impl BoardHandle {
             .send(Msg::Execute(Execute {
                 command_id,
                 author,
+                role,
                 command,
                 reply,
             }))
@@ -330,6 +452,12 @@ struct BoardActor {
     /// Size of the last snapshot written (0 before the first).
     snapshot_bytes: usize,
     executed: RecentCommands,
+    links: Vec<LinkRow>,
+    generations: watch::Sender<Generations>,
+    /// The open vote's dots by voter; never sent to anyone but the voter before the reveal.
+    ballots: HashMap<String, Vec<StickyId>>,
+    /// The facilitator leading everyone's view, and where they look.
+    leading: Option<(Uuid, View)>,
 }
 
 /// What a command in a group commit comes to, once the commit is known.
@@ -344,7 +472,7 @@ impl BoardActor {
     async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         while let Some(msg) = rx.recv().await {
             let Msg::Execute(first) = msg else {
-                self.handle(msg);
+                self.handle(msg).await;
                 continue;
             };
             // Whatever queued up behind the first command goes into the same commit; other
@@ -353,7 +481,7 @@ impl BoardActor {
             while batch.len() < MAX_BATCH {
                 match rx.try_recv() {
                     Ok(Msg::Execute(next)) => batch.push(next),
-                    Ok(other) => self.handle(other),
+                    Ok(other) => self.handle(other).await,
                     Err(_) => break,
                 }
             }
@@ -370,22 +498,58 @@ impl BoardActor {
         tracing::debug!(board = %self.board.id, "board actor stopped");
     }
 
-    fn handle(&mut self, msg: Msg) {
+    async fn handle(&mut self, msg: Msg) {
         match msg {
             Msg::State { reply } => {
                 let _ = reply.send((self.board.clone(), self.seq));
             }
-            Msg::Join { who, reply } => {
-                if let Some((id, name)) = who {
-                    self.arrive(id, name);
-                }
-                let _ = reply.send(Joined {
+            Msg::Join { who, key, reply } => {
+                let Some(granted) = self.check_key(&key).await else {
+                    let _ = reply.send(Err(BoardError::Denied));
+                    return;
+                };
+                self.arrive(who.id, who.name, granted.role);
+                let ballot = self.open_vote().map(|vote| {
+                    let dots = self.ballots.get(&who.voter).cloned().unwrap_or_default();
+                    (vote, dots)
+                });
+                let _ = reply.send(Ok(Joined {
                     seq: self.seq,
                     welcome: self.welcome(),
                     events: self.events.subscribe(),
                     presence: self.presence.subscribe(),
                     roster: self.roster.clone(),
-                });
+                    granted,
+                    revocations: self.generations.subscribe(),
+                    ballot,
+                    leading: self.leading,
+                }));
+            }
+            Msg::Authorize { key, reply } => {
+                let _ = reply.send(self.check_key(&key).await);
+            }
+            Msg::Rotate { role, key, reply } => {
+                let _ = reply.send(self.rotate(role, &key).await);
+            }
+            Msg::Dot {
+                voter,
+                vote,
+                sticky,
+                add,
+                reply,
+            } => {
+                let _ = reply.send(self.dot(voter, vote, sticky, add).await);
+            }
+            Msg::Follow { id, view } => {
+                let leads = self
+                    .roster
+                    .iter()
+                    .any(|p| p.id == id && p.role == Role::Facilitator);
+                if !leads {
+                    return;
+                }
+                self.leading = view.map(|v| (id, v));
+                self.share(id, &ServerMsg::Follow { leader: id, view });
             }
             Msg::Presence {
                 id,
@@ -406,6 +570,14 @@ impl BoardActor {
                 if self.roster.len() != before {
                     self.share(id, &ServerMsg::Left { participant_id: id });
                 }
+                if self.leading.is_some_and(|(leader, _)| leader == id) {
+                    self.leading = None;
+                    let stop = ServerMsg::Follow {
+                        leader: id,
+                        view: None,
+                    };
+                    self.share(id, &stop);
+                }
             }
             Msg::Execute(_) => unreachable!("commands are batched by run"),
         }
@@ -423,8 +595,73 @@ impl BoardActor {
         }
     }
 
+    /// What a key opens. A key not among the rows this actor knows is looked up once more in
+    /// the store, where an operator may have replaced the links (`stormwall links`); if they
+    /// changed, every connection opened with an old key ends.
+    async fn check_key(&mut self, key: &str) -> Option<Granted> {
+        if let Some(granted) = access::check(&self.links, key) {
+            return Some(granted);
+        }
+        let stored = self.store.links(self.board.id).await.ok()?;
+        if stored != self.links {
+            self.links = stored;
+            self.generations
+                .send_modify(|g| g.iter_mut().for_each(|n| *n += 1));
+        }
+        access::check(&self.links, key)
+    }
+
+    async fn rotate(&mut self, role: Role, key: &str) -> Result<Granted, BoardError> {
+        let granted = self.check_key(key).await.ok_or(BoardError::Denied)?;
+        if granted.role != Role::Facilitator {
+            return Err(stormwall_core::Error::FacilitatorOnly.into());
+        }
+        let mut keys = granted.keys.0;
+        keys.insert(role, access::new_key());
+        let keys = Keys(keys);
+        let rows = keys.rows();
+        self.store
+            .save_links(self.board.id, &rows)
+            .await
+            .map_err(|e| BoardError::Storage(Arc::new(e)))?;
+        self.links = rows;
+        self.generations.send_modify(|g| g[role_index(role)] += 1);
+        tracing::info!(board = %self.board.id, role = role.name(), "link rotated");
+        Ok(Granted {
+            role: Role::Facilitator,
+            keys,
+        })
+    }
+
+    /// The vote taking dots now, if any; the ballots kept belong to it.
+    fn open_vote(&self) -> Option<VoteId> {
+        self.board
+            .workshop
+            .vote
+            .as_ref()
+            .filter(|v| v.status == VoteStatus::Open)
+            .map(|v| v.id)
+    }
+
+    async fn dot(
+        &mut self,
+        voter: String,
+        vote: VoteId,
+        sticky: StickyId,
+        add: bool,
+    ) -> Result<Vec<StickyId>, BoardError> {
+        let mine = self.ballots.get(&voter).map(Vec::as_slice).unwrap_or(&[]);
+        let dots = workshop::cast(&self.board, vote, mine, sticky, add)?;
+        self.store
+            .save_ballot(self.board.id, vote, &voter, &dots)
+            .await
+            .map_err(|e| BoardError::Storage(Arc::new(e)))?;
+        self.ballots.insert(voter, dots.clone());
+        Ok(dots)
+    }
+
     /// Adds a participant (or keeps them, on a rejoin) and tells the others.
-    fn arrive(&mut self, id: Uuid, name: String) {
+    fn arrive(&mut self, id: Uuid, name: String, role: Role) {
         if self.roster.iter().any(|p| p.id == id) {
             return;
         }
@@ -438,6 +675,7 @@ impl BoardActor {
             colour: (*colour).to_owned(),
             cursor: None,
             editing: None,
+            role,
         };
         self.roster.push(participant.clone());
         self.share(id, &ServerMsg::Presence { participant });
@@ -494,7 +732,8 @@ impl BoardActor {
         for Execute {
             command_id,
             author,
-            command,
+            role,
+            mut command,
             reply,
         } in batch
         {
@@ -517,6 +756,17 @@ impl BoardActor {
                     continue;
                 }
             }
+            // Rights are checked here, by the board's only writer, whatever the door checked.
+            if let Err(e) = authorize(role, &command) {
+                outcomes.push((reply, Outcome::Known(Err(e.into()))));
+                continue;
+            }
+            // The server's clock and the kept ballots, never a client's word for them.
+            let board = &self.board;
+            let ballots = &self.ballots;
+            command.stamp(now_ms(), || {
+                workshop::tally(board, ballots.values().map(Vec::as_slice))
+            });
             // Each command sees the ones before it in the batch: the board is updated at once
             // and rebuilt from the log should the commit fail.
             match execute(&self.board, command) {
@@ -590,6 +840,10 @@ impl BoardActor {
             }
             if self.seq != start_seq {
                 self.welcome = None;
+            }
+            // A new vote starts with no dots (the old vote's stay in the store, unread).
+            if self.open_vote().is_none() {
+                self.ballots.clear();
             }
         }
         for (reply, outcome) in outcomes {
@@ -671,4 +925,11 @@ impl BoardActor {
         self.welcome = None;
         true
     }
+}
+
+/// Milliseconds since the Unix epoch, by this server's clock.
+pub fn now_ms() -> i64 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_millis() as i64)
 }

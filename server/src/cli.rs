@@ -1,6 +1,7 @@
 //! `stormwall export ...` and `stormwall import FILE`: the exports a build pipeline needs,
 //! against the same database the server uses.
 
+use crate::access::Keys;
 use crate::config::{Cmd, Config, ExportCmd};
 use crate::export;
 use crate::registry::Registry;
@@ -85,6 +86,46 @@ pub async fn run(config: &Config, cmd: &Cmd) -> Result<String, CliError> {
                 Ok(report)
             }
         },
+        Cmd::Boards => {
+            let store = EventStore::open_read_only(&config.database).await?;
+            let boards = store.list_boards().await;
+            store.close().await;
+            let mut out = String::new();
+            for b in boards? {
+                out.push_str(&format!("{}  {}  {}\n", b.id, b.created_at, b.title));
+            }
+            Ok(out)
+        }
+        Cmd::Links { board } => {
+            let board_id: BoardId = board.parse().map_err(|_| CliError::BadId(board.clone()))?;
+            let store = EventStore::open_admin(&config.database).await?;
+            let outcome = async {
+                store
+                    .board_summary(board_id)
+                    .await?
+                    .ok_or(CliError::UnknownBoard(board_id))?;
+                let keys = Keys::fresh();
+                store.save_links(board_id, &keys.rows()).await?;
+                Ok::<_, CliError>(keys)
+            }
+            .await;
+            store.close().await;
+            let keys = outcome?;
+            let base = config
+                .public_url
+                .first()
+                .map(|u| u.trim_end_matches('/').to_owned())
+                .unwrap_or_else(|| format!("http://{}", config.addr));
+            let mut out = String::new();
+            for link in keys.links() {
+                out.push_str(&format!(
+                    "{:<12} {base}{}\n",
+                    link.role.name(),
+                    stormwall_app::api::board_link(board_id, &link.key)
+                ));
+            }
+            Ok(out)
+        }
         Cmd::Import { file } => {
             let mut text = String::new();
             if file.as_os_str() == "-" {
@@ -100,8 +141,16 @@ pub async fn run(config: &Config, cmd: &Cmd) -> Result<String, CliError> {
             let outcome = registry.import(parsed).await;
             registry.stop().await;
             store.close().await;
-            let id = outcome.map_err(|e| CliError::Import(e.to_string()))?;
-            Ok(format!("{id}\n"))
+            let created = outcome.map_err(|e| CliError::Import(e.to_string()))?;
+            let mut out = format!("{}\n", created.id);
+            for link in &created.links {
+                out.push_str(&format!(
+                    "{:<12} {}\n",
+                    link.role.name(),
+                    stormwall_app::api::board_link(created.id, &link.key)
+                ));
+            }
+            Ok(out)
         }
     }
 }

@@ -138,6 +138,17 @@ pub enum Cmd {
         /// The board file (`-` for standard input).
         file: PathBuf,
     },
+    /// List every board in the database: id, creation time, title (works while a server is
+    /// running on it).
+    Boards,
+    /// Print three fresh links (facilitator, edit, view) for a board, replacing its old ones:
+    /// for boards created before links existed, or when a facilitator lost theirs. Works while
+    /// a server is running: connections opened with the old links end.
+    Links {
+        /// The board's id.
+        #[arg(long)]
+        board: String,
+    },
 }
 
 #[derive(Clone, Debug, Subcommand)]

@@ -2,6 +2,7 @@
 //! board JSON, the board as an SVG picture, and import of a board file.
 
 use crate::http::ApiError;
+use crate::http::Key;
 use crate::registry::Registry;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};
@@ -12,13 +13,13 @@ use serde::{Deserialize, Serialize};
 use std::sync::Arc;
 use stormwall_core::export::svg::{self, Scope};
 use stormwall_core::export::{glossary, ident, json, rust, File};
-use stormwall_core::{Board, BoardId};
+use stormwall_core::protocol::Created;
+use stormwall_core::{Board, Role};
 
-/// The live board behind an id from a URL (shared with its actor, not copied).
-async fn board(registry: &Registry, id: &str) -> Result<Arc<Board>, ApiError> {
-    let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
-    let board_id: BoardId = id.parse().map_err(|_| unknown())?;
-    let handle = registry.open(board_id).await?.ok_or_else(unknown)?;
+/// The live board behind an id from a URL, for a key that may see it (every link may
+/// export), shared with its actor, not copied.
+async fn board(registry: &Registry, id: &str, key: Key) -> Result<Arc<Board>, ApiError> {
+    let (handle, _) = crate::http::authorize(registry, id, key, Role::View).await?;
     Ok(handle.state().await?.0)
 }
 
@@ -34,7 +35,7 @@ pub async fn blocking<T: Send + 'static>(
 
 /// Reads a board file and imports it as a new board: the HTTP endpoint and the home page's
 /// server function both come here.
-pub async fn import_file(registry: &Registry, body: Bytes) -> Result<BoardId, ApiError> {
+pub async fn import_file(registry: &Registry, body: Bytes) -> Result<Created, ApiError> {
     let file = blocking(move || {
         let text = std::str::from_utf8(&body)
             .map_err(|_| ApiError::BadRequest("the file is not UTF-8 text".into()))?;
@@ -103,9 +104,10 @@ pub fn glossary_file(
 pub async fn glossary_handler(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    key: Key,
     Query(q): Query<Format>,
 ) -> Result<Response, ApiError> {
-    let board = board(&registry, &id).await?;
+    let board = board(&registry, &id, key).await?;
     let format = q.format.unwrap_or_else(|| "md".into());
     let (content_type, name, body) = blocking(move || glossary_file(&board, &format)).await??;
     Ok(download(content_type, &name, body))
@@ -133,8 +135,9 @@ pub fn rust_archive(generated: &rust::RustCrate) -> std::io::Result<Vec<u8>> {
 pub async fn rust_handler(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    key: Key,
 ) -> Result<Response, ApiError> {
-    let board = board(&registry, &id).await?;
+    let board = board(&registry, &id, key).await?;
     let (generated, bytes) = blocking(move || {
         let generated = rust::generate(&board);
         let bytes = rust_archive(&generated);
@@ -160,8 +163,9 @@ pub struct Preview {
 pub async fn rust_preview(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    key: Key,
 ) -> Result<Json<Preview>, ApiError> {
-    let board = board(&registry, &id).await?;
+    let board = board(&registry, &id, key).await?;
     let rust::RustCrate {
         name,
         files,
@@ -177,8 +181,9 @@ pub async fn rust_preview(
 pub async fn json_handler(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    key: Key,
 ) -> Result<Response, ApiError> {
-    let board = board(&registry, &id).await?;
+    let board = board(&registry, &id, key).await?;
     let (name, file) = blocking(move || (slug(&board), json::to_string(&board))).await?;
     Ok(download(
         "application/json",
@@ -215,9 +220,10 @@ pub const PICTURE_CSP: &str =
 pub async fn svg_handler(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    key: Key,
     Query(q): Query<Picture>,
 ) -> Result<Response, ApiError> {
-    let board = board(&registry, &id).await?;
+    let board = board(&registry, &id, key).await?;
     let scope = picture_scope(q.frame);
     let (name, body) = blocking(move || svg_file(&board, &scope)).await??;
     let mut resp = download("image/svg+xml", &name, body);
@@ -229,11 +235,11 @@ pub async fn svg_handler(
     Ok(resp)
 }
 
-/// `POST /api/boards/import` with a board file: a new board, `201 {"id"}`.
+/// `POST /api/boards/import` with a board file: a new board, `201 {"id", "links"}`.
 pub async fn import_handler(
     State(registry): State<Registry>,
     body: Bytes,
-) -> Result<(StatusCode, Json<crate::http::Created>), ApiError> {
-    let id = import_file(&registry, body).await?;
-    Ok((StatusCode::CREATED, Json(crate::http::Created { id })))
+) -> Result<(StatusCode, Json<Created>), ApiError> {
+    let created = import_file(&registry, body).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }

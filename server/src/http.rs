@@ -1,23 +1,27 @@
-//! The JSON API: `GET /api/boards`, `POST /api/boards`, `GET /api/boards/{id}`.
+//! The JSON API: `POST /api/boards`, `GET /api/boards/{id}`, `GET /api/boards/{id}/events`.
+//! Every request about a board brings one of its link keys as `Authorization: Bearer KEY`.
 
-use crate::actor::BoardError;
+use crate::access::Granted;
+use crate::actor::{BoardError, BoardHandle};
 use crate::registry::Registry;
 use crate::store::{StoreError, StoredEvent};
+use axum::extract::FromRequestParts;
 use axum::extract::{Path, Query, State};
+use axum::http::request::Parts;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
-use stormwall_core::protocol::BoardSummary;
-use stormwall_core::BoardId;
+use stormwall_core::protocol::{BoardSummary, Created, Opened};
+use stormwall_core::{BoardId, Role};
 use thiserror::Error;
 
 /// What can go wrong in an HTTP request; each variant is one HTTP outcome.
 #[derive(Debug, Error)]
 pub enum ApiError {
-    #[error("no board with id {0}")]
-    UnknownBoard(String),
+    #[error("this board needs one of its links: send its key as `Authorization: Bearer KEY`")]
+    Unauthorized,
     #[error(transparent)]
     Board(#[from] BoardError),
     #[error("{0}")]
@@ -41,7 +45,11 @@ struct ErrorBody {
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
-            ApiError::UnknownBoard(_) => (StatusCode::NOT_FOUND, "unknown_board"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
+            ApiError::Board(BoardError::Denied) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Board(BoardError::Rejected(
+                e @ (stormwall_core::Error::ReadOnly | stormwall_core::Error::FacilitatorOnly),
+            )) => (StatusCode::FORBIDDEN, e.code()),
             ApiError::BadRange(_) => (StatusCode::BAD_REQUEST, "bad_range"),
             ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
             ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
@@ -69,9 +77,45 @@ pub struct NewBoard {
     pub title: String,
 }
 
-#[derive(Serialize, Deserialize)]
-pub struct Created {
-    pub id: BoardId,
+/// The key of a board link, from `Authorization: Bearer KEY` (never from the URL: URLs end
+/// up in logs).
+pub struct Key(pub Option<String>);
+
+impl<S: Send + Sync> FromRequestParts<S> for Key {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        let key = parts
+            .headers
+            .get(axum::http::header::AUTHORIZATION)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|v| v.strip_prefix("Bearer "))
+            .map(|k| k.trim().to_owned())
+            .filter(|k| !k.is_empty());
+        Ok(Key(key))
+    }
+}
+
+/// The board `id` names, if `key` opens it with at least `need`: 401 without a key, 403 for
+/// a wrong or revoked key or an unknown board (the two are not told apart), 403 for too
+/// little a role.
+pub async fn authorize(
+    registry: &Registry,
+    id: &str,
+    key: Key,
+    need: Role,
+) -> Result<(BoardHandle, Granted), ApiError> {
+    let key = key.0.ok_or(ApiError::Unauthorized)?;
+    let board_id: BoardId = id.parse().map_err(|_| BoardError::Denied)?;
+    let (handle, granted) = registry.access(board_id, &key).await?;
+    if granted.role < need {
+        let refused = match need {
+            Role::Facilitator => stormwall_core::Error::FacilitatorOnly,
+            _ => stormwall_core::Error::ReadOnly,
+        };
+        return Err(BoardError::from(refused).into());
+    }
+    Ok((handle, granted))
 }
 
 /// Boards open in memory and WebSocket connections, for operators and the load tool.
@@ -79,32 +123,36 @@ pub async fn stats(State(registry): State<Registry>) -> Json<crate::registry::St
     Json(registry.stats().await)
 }
 
-pub async fn list_boards(
-    State(registry): State<Registry>,
-) -> Result<Json<Vec<BoardSummary>>, ApiError> {
-    Ok(Json(registry.store().list_boards().await?))
-}
-
+/// `POST /api/boards {"title"}`: a new board, `201 {"id", "links"}` with its three links.
 pub async fn create_board(
     State(registry): State<Registry>,
     Json(new): Json<NewBoard>,
 ) -> Result<(StatusCode, Json<Created>), ApiError> {
-    let id = registry.create(new.title).await?;
-    Ok((StatusCode::CREATED, Json(Created { id })))
+    let created = registry.create(new.title).await?;
+    Ok((StatusCode::CREATED, Json(created)))
 }
 
+/// `GET /api/boards/{id}`: the board's title and creation time, and the key's role.
 pub async fn get_board(
     State(registry): State<Registry>,
     Path(id): Path<String>,
-) -> Result<Json<BoardSummary>, ApiError> {
-    let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
-    let board_id: BoardId = id.parse().map_err(|_| unknown())?;
+    key: Key,
+) -> Result<Json<Opened>, ApiError> {
+    let (handle, granted) = authorize(&registry, &id, key, Role::View).await?;
+    let summary = summary(&registry, handle.id()).await?;
+    Ok(Json(Opened {
+        summary,
+        role: granted.role,
+    }))
+}
+
+/// A board's title and creation time.
+pub async fn summary(registry: &Registry, id: BoardId) -> Result<BoardSummary, ApiError> {
     registry
         .store()
-        .board_summary(board_id)
+        .board_summary(id)
         .await?
-        .map(Json)
-        .ok_or_else(unknown)
+        .ok_or(ApiError::Board(BoardError::Denied))
 }
 
 /// Most events one history request returns; clients page with `from`.
@@ -131,10 +179,11 @@ fn seq_param(query: &HashMap<String, String>, name: &str) -> Result<Option<u64>,
 pub async fn board_events(
     State(registry): State<Registry>,
     Path(id): Path<String>,
+    key: Key,
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Json<Vec<StoredEvent>>, ApiError> {
-    let unknown = || ApiError::UnknownBoard(id.chars().take(64).collect());
-    let board_id: BoardId = id.parse().map_err(|_| unknown())?;
+    let (handle, _) = authorize(&registry, &id, key, Role::View).await?;
+    let board_id = handle.id();
     let from = seq_param(&query, "from")?.unwrap_or(1).max(1);
     let to = seq_param(&query, "to")?.unwrap_or(i64::MAX as u64);
     if to < from {
@@ -143,8 +192,5 @@ pub async fn board_events(
         )));
     }
     let to = to.min(from.saturating_add(MAX_EVENTS_PER_REQUEST - 1));
-    if registry.store().board_summary(board_id).await?.is_none() {
-        return Err(unknown());
-    }
     Ok(Json(registry.store().load_range(board_id, from, to).await?))
 }

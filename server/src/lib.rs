@@ -12,6 +12,7 @@
 //! - [`cli`]: `export` and `import` from the command line, against the same database.
 //! - [`server`]: wires it all into one axum `Router` and serves it.
 
+pub mod access;
 pub mod actor;
 pub mod cli;
 pub mod config;

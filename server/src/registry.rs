@@ -1,7 +1,8 @@
 //! Board id -> actor handle. A board is opened (its snapshot and log tail replayed) on first
 //! use, and closed again once nobody has used it for a while.
 
-use crate::actor::{BoardError, BoardHandle};
+use crate::access::Keys;
+use crate::actor::{BoardError, BoardHandle, Opening};
 use crate::store::{Appended, EventStore, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -10,7 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Weak};
 use std::time::{Duration, Instant};
 use stormwall_core::export::json::BoardFile;
-use stormwall_core::{Board, BoardId, Command};
+use stormwall_core::protocol::Created;
+use stormwall_core::workshop::VoteStatus;
+use stormwall_core::{Board, BoardId, Command, Role};
 use thiserror::Error;
 use tokio::sync::watch;
 
@@ -246,13 +249,23 @@ impl Registry {
                 return Ok(None);
             };
             tracing::debug!(board = %id, seq = opened.seq, replayed = opened.replayed, "board opened");
-            let executed = self.inner.store.recent_commands(id).await?;
+            let store = &self.inner.store;
+            let vote = opened.board.workshop.vote.as_ref();
+            let ballots = match vote.filter(|v| v.status == VoteStatus::Open) {
+                Some(v) => store.ballots(id, v.id).await?,
+                None => Default::default(),
+            };
+            let opening = Opening {
+                executed: store.recent_commands(id).await?,
+                links: store.links(id).await?,
+                ballots,
+            };
             let handle = BoardHandle::spawn_with(
-                self.inner.store.clone(),
+                store.clone(),
                 opened.board,
                 opened.seq,
                 self.inner.settings.snapshot_every,
-                executed,
+                opening,
             );
             *open = Some(Open::new(handle.clone()));
             return Ok(Some(handle));
@@ -277,7 +290,7 @@ impl Registry {
     /// into events on a blocking thread (a big board takes a while), so a file the core
     /// refuses creates nothing. The new board's first events are stored before its actor
     /// starts: nobody else can know its id yet.
-    pub async fn import(&self, file: BoardFile) -> Result<BoardId, BoardError> {
+    pub async fn import(&self, file: BoardFile) -> Result<Created, BoardError> {
         let id = BoardId(uuid::Uuid::new_v4());
         let built = tokio::task::spawn_blocking(move || {
             let (create, fill) = stormwall_core::export::json::import_commands(id, &file);
@@ -309,30 +322,74 @@ impl Registry {
             .await
             .map_err(|e| BoardError::Storage(Arc::new(e)))?;
         let seq = steps.iter().map(|e| e.len() as u64).sum();
+        let keys = self.new_links(id).await?;
         let handle = BoardHandle::spawn(
             self.inner.store.clone(),
             board,
             seq,
             self.inner.settings.snapshot_every,
+            keys.rows(),
         );
         self.insert(id, handle);
-        Ok(id)
+        Ok(Created {
+            id,
+            links: keys.links(),
+        })
     }
 
-    /// Creates a new board with a fresh id.
-    pub async fn create(&self, title: String) -> Result<BoardId, BoardError> {
+    /// Fresh links for a board nobody can reach yet, stored before its first event.
+    async fn new_links(&self, id: BoardId) -> Result<Keys, BoardError> {
+        let keys = Keys::fresh();
+        self.inner
+            .store
+            .save_links(id, &keys.rows())
+            .await
+            .map_err(|e| BoardError::Storage(Arc::new(e)))?;
+        Ok(keys)
+    }
+
+    /// Creates a new board with a fresh id; returns its three links.
+    pub async fn create(&self, title: String) -> Result<Created, BoardError> {
         let id = BoardId(uuid::Uuid::new_v4());
+        let keys = self.new_links(id).await?;
         let handle = BoardHandle::spawn(
             self.inner.store.clone(),
             Board::new(id),
             0,
             self.inner.settings.snapshot_every,
+            keys.rows(),
         );
         handle
-            .execute(None, None, Command::CreateBoard { title })
+            .execute(
+                None,
+                None,
+                Role::Facilitator,
+                Command::CreateBoard { title },
+            )
             .await?;
         self.insert(id, handle);
-        Ok(id)
+        Ok(Created {
+            id,
+            links: keys.links(),
+        })
+    }
+
+    /// The actor of a board `key` opens, and what the key gives there; `Denied` for a wrong
+    /// or revoked key and for an unknown board alike (the id alone reveals nothing).
+    pub async fn access(
+        &self,
+        id: BoardId,
+        key: &str,
+    ) -> Result<(BoardHandle, crate::access::Granted), BoardError> {
+        let handle = match self.open(id).await {
+            Ok(Some(handle)) => handle,
+            Ok(None) => return Err(BoardError::Denied),
+            Err(e) => return Err(BoardError::Storage(Arc::new(e))),
+        };
+        match handle.authorize(key.to_owned()).await? {
+            Some(granted) => Ok((handle, granted)),
+            None => Err(BoardError::Denied),
+        }
     }
 }
 

@@ -22,7 +22,7 @@ use std::sync::Arc;
 use stormwall_app::api::{Backend, BoxFuture, Failure, SharedBackend};
 use stormwall_app::{shell, App};
 use stormwall_core::limits::MAX_BOARD_FILE_BYTES;
-use stormwall_core::protocol::{BoardSummary, LoggedEvent};
+use stormwall_core::protocol::{Created, LoggedEvent, Opened};
 use stormwall_core::BoardId;
 use thiserror::Error;
 use tokio::net::TcpListener;
@@ -66,26 +66,36 @@ struct AppBackend(Registry);
 /// An API error as the UI sees it: the request's fault, or the server's (logged there).
 fn failure(e: ApiError) -> Failure {
     let message = e.to_string();
-    if e.into_response().status().is_server_error() {
+    let status = e.into_response().status();
+    if status.is_server_error() {
         Failure::Unavailable(message)
+    } else if status == axum::http::StatusCode::FORBIDDEN {
+        Failure::Denied(stormwall_app::api::DENIED.into())
     } else {
         Failure::BadRequest(message)
     }
 }
 
 impl Backend for AppBackend {
-    fn list_boards(&self) -> BoxFuture<'_, Result<Vec<BoardSummary>, Failure>> {
-        Box::pin(async move {
-            let boards = self.0.store().list_boards().await;
-            boards.map_err(|e| failure(e.into()))
-        })
-    }
-
-    fn create_board(&self, title: String) -> BoxFuture<'_, Result<BoardId, Failure>> {
+    fn create_board(&self, title: String) -> BoxFuture<'_, Result<Created, Failure>> {
         Box::pin(async move { self.0.create(title).await.map_err(|e| failure(e.into())) })
     }
 
-    fn import(&self, file: String) -> BoxFuture<'_, Result<BoardId, Failure>> {
+    fn open_board(&self, id: BoardId, key: String) -> BoxFuture<'_, Result<Opened, Failure>> {
+        Box::pin(async move {
+            let opened = async {
+                let (handle, granted) = self.0.access(id, &key).await?;
+                let summary = http::summary(&self.0, handle.id()).await?;
+                Ok::<_, ApiError>(Opened {
+                    summary,
+                    role: granted.role,
+                })
+            };
+            opened.await.map_err(failure)
+        })
+    }
+
+    fn import(&self, file: String) -> BoxFuture<'_, Result<Created, Failure>> {
         Box::pin(async move {
             export::import_file(&self.0, file.into())
                 .await
@@ -96,20 +106,17 @@ impl Backend for AppBackend {
     fn history(
         &self,
         id: BoardId,
+        key: String,
         from: u64,
         to: u64,
     ) -> BoxFuture<'_, Result<Vec<LoggedEvent>, Failure>> {
         Box::pin(async move {
-            let to = to.min(from.saturating_add(http::MAX_EVENTS_PER_REQUEST - 1));
-            let events = self.0.store().load_range(id, from, to).await;
-            events.map_err(|e| failure(e.into()))
-        })
-    }
-
-    fn board_summary(&self, id: BoardId) -> BoxFuture<'_, Result<Option<BoardSummary>, Failure>> {
-        Box::pin(async move {
-            let summary = self.0.store().board_summary(id).await;
-            summary.map_err(|e| failure(e.into()))
+            let events = async {
+                self.0.access(id, &key).await?;
+                let to = to.min(from.saturating_add(http::MAX_EVENTS_PER_REQUEST - 1));
+                Ok::<_, ApiError>(self.0.store().load_range(id, from, to).await?)
+            };
+            events.await.map_err(failure)
         })
     }
 }
@@ -151,10 +158,7 @@ pub fn router(registry: Registry, leptos: LeptosOptions, guard: Guard) -> Router
         leptos: leptos.clone(),
     };
     Router::new()
-        .route(
-            "/api/boards",
-            get(http::list_boards).post(http::create_board),
-        )
+        .route("/api/boards", post(http::create_board))
         .route("/api/stats", get(http::stats))
         .route("/api/boards/{id}", get(http::get_board))
         .route("/api/boards/{id}/events", get(http::board_events))

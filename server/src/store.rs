@@ -1,10 +1,12 @@
 //! The event store: an append-only log per board in SQLite, written only by board actors.
 
+use crate::access::LinkRow;
 use crate::actor::RecentCommands;
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
 use sqlx::{QueryBuilder, Row, Sqlite};
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::PathBuf;
 use std::str::FromStr;
@@ -12,7 +14,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 use stormwall_core::board::SNAPSHOT_FORMAT;
 use stormwall_core::protocol::BoardSummary;
+use stormwall_core::workshop::VoteId;
 use stormwall_core::{Board, BoardId, Event};
+use stormwall_core::{Role, StickyId};
 use thiserror::Error;
 use uuid::Uuid;
 
@@ -133,6 +137,31 @@ impl EventStore {
             commits: Default::default(),
             snapshots: Default::default(),
             lock: Arc::new(Mutex::new(lock)),
+        })
+    }
+
+    /// Opens the database for an operator's command (`stormwall links`) while a server may be
+    /// running on it: read-write, migrated, but without the file lock. Only link rows are
+    /// written this way; events are written by the server's board actors alone.
+    pub async fn open_admin(url: &str) -> Result<Self, StoreError> {
+        let options = SqliteConnectOptions::from_str(url)
+            .map_err(|source| StoreError::BadUrl {
+                url: url.into(),
+                source,
+            })?
+            .journal_mode(SqliteJournalMode::Wal)
+            .busy_timeout(Duration::from_secs(5));
+        let pool = SqlitePoolOptions::new()
+            .max_connections(1)
+            .connect_with(options)
+            .await?;
+        sqlx::migrate!("../migrations").run(&pool).await?;
+        Ok(Self {
+            writer: pool.clone(),
+            pool,
+            commits: Default::default(),
+            snapshots: Default::default(),
+            lock: Arc::new(Mutex::new(None)),
         })
     }
 
@@ -478,6 +507,96 @@ impl EventStore {
             .fetch_optional(&self.pool)
             .await?;
         row.as_ref().map(summary).transpose()
+    }
+
+    /// A board's link rows (empty for a board created before links existed, or unknown).
+    pub async fn links(&self, board: BoardId) -> Result<Vec<LinkRow>, StoreError> {
+        let rows = sqlx::query("SELECT role, key_hash, sealed FROM links WHERE board_id = ?")
+            .bind(board.to_string())
+            .fetch_all(&self.pool)
+            .await?;
+        let mut links = Vec::with_capacity(rows.len());
+        for row in rows {
+            let role: String = row.try_get("role")?;
+            let Some(role) = Role::parse(&role) else {
+                continue;
+            };
+            links.push(LinkRow {
+                role,
+                key_hash: row.try_get("key_hash")?,
+                sealed: row.try_get("sealed")?,
+            });
+        }
+        links.sort_by_key(|l| l.role);
+        Ok(links)
+    }
+
+    /// Replaces a board's link rows (all three at once: each seals the others' keys).
+    pub async fn save_links(&self, board: BoardId, rows: &[LinkRow]) -> Result<(), StoreError> {
+        let board_id = board.to_string();
+        let mut tx = self.writer.begin().await?;
+        sqlx::query("DELETE FROM links WHERE board_id = ?")
+            .bind(&board_id)
+            .execute(&mut *tx)
+            .await?;
+        for row in rows {
+            sqlx::query(
+                "INSERT INTO links (board_id, role, key_hash, sealed, created_at)                  VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
+            )
+            .bind(&board_id)
+            .bind(row.role.name())
+            .bind(&row.key_hash)
+            .bind(&row.sealed)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Every participant's dots in a vote.
+    pub async fn ballots(
+        &self,
+        board: BoardId,
+        vote: VoteId,
+    ) -> Result<HashMap<String, Vec<StickyId>>, StoreError> {
+        let rows =
+            sqlx::query("SELECT voter, dots FROM ballots WHERE board_id = ? AND vote_id = ?")
+                .bind(board.to_string())
+                .bind(vote.to_string())
+                .fetch_all(&self.pool)
+                .await?;
+        let mut ballots = HashMap::new();
+        for row in rows {
+            let dots: String = row.try_get("dots")?;
+            let dots = serde_json::from_str(&dots).map_err(|e| StoreError::Corrupt {
+                board,
+                seq: 0,
+                reason: format!("ballot: {e}"),
+            })?;
+            ballots.insert(row.try_get("voter")?, dots);
+        }
+        Ok(ballots)
+    }
+
+    /// One participant's dots in a vote, replacing what they had.
+    pub async fn save_ballot(
+        &self,
+        board: BoardId,
+        vote: VoteId,
+        voter: &str,
+        dots: &[StickyId],
+    ) -> Result<(), StoreError> {
+        sqlx::query(
+            "INSERT INTO ballots (board_id, vote_id, voter, dots) VALUES (?, ?, ?, ?)              ON CONFLICT (board_id, vote_id, voter) DO UPDATE SET dots = excluded.dots",
+        )
+        .bind(board.to_string())
+        .bind(vote.to_string())
+        .bind(voter)
+        .bind(serde_json::to_string(dots).expect("ids serialise"))
+        .execute(&self.writer)
+        .await?;
+        Ok(())
     }
 
     /// Closes every connection and releases the file lock; later calls on any clone fail.

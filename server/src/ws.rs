@@ -1,6 +1,6 @@
 //! One WebSocket session: the socket's IO only. Decisions belong to the board actor.
 
-use crate::actor::{BoardError, BoardHandle, Done, Joined, Outgoing, Wire};
+use crate::actor::{generation_of, BoardError, BoardHandle, Done, Joined, Outgoing, Who, Wire};
 use crate::registry::{ConnectionRefused, Registry};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -17,8 +17,8 @@ use std::sync::Arc;
 use std::time::{Duration, Instant};
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
 use stormwall_core::pace::{TokenBucket, BURST};
-use stormwall_core::protocol::{ClientMsg, ServerMsg, PROTOCOL_VERSION};
-use stormwall_core::BoardId;
+use stormwall_core::protocol::{ClientMsg, Link, ServerMsg, PROTOCOL_VERSION};
+use stormwall_core::{BoardId, Role as Right};
 use thiserror::Error;
 use tokio::sync::broadcast::error::RecvError;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
@@ -39,6 +39,17 @@ const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 const FRAGMENT: usize = 64 * 1024;
 
 type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+
+/// How long a new connection has to say `hello` with its key.
+const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
+
+/// Close codes (the 4000s are the application's; browsers show them to the page).
+const CLOSE_UNAUTHORIZED: u16 = 4401;
+const CLOSE_FORBIDDEN: u16 = 4403;
+const CLOSE_REVOKED: u16 = 4410;
+
+/// What a page shows when its link was rotated away.
+pub const REVOKED: &str = "This link was revoked; ask the facilitator for a new one.";
 
 /// Why a session ended early.
 #[derive(Debug, Error)]
@@ -227,6 +238,12 @@ impl Out {
         self.wire(json.into()).await
     }
 
+    /// A refusal the client can show, then the end of the connection.
+    async fn refuse(&mut self, code: &str, message: &str, close: u16) -> Result<(), End> {
+        self.msg(&ServerMsg::error(code, message, None)).await?;
+        self.close(CloseCode::from(close), "").await
+    }
+
     async fn close(&mut self, code: CloseCode, reason: &'static str) -> Result<(), End> {
         let frame = CloseFrame {
             code,
@@ -361,16 +378,63 @@ enum Read {
     Stop,
 }
 
+/// The first message: the link's key and the browser's id, or `None` (after telling the
+/// client why) when something else came first or nothing came in time.
+async fn hello(out: &mut Out) -> Result<Option<(String, Option<Uuid>)>, End> {
+    let first = tokio::time::timeout(HELLO_TIMEOUT, async {
+        loop {
+            match out.socket.next().await {
+                Some(Ok(Message::Text(text))) => return Some(text),
+                Some(Ok(Message::Ping(_) | Message::Pong(_))) => continue,
+                _ => return None,
+            }
+        }
+    })
+    .await;
+    let text = match first {
+        Ok(Some(text)) => text,
+        Ok(None) => return Ok(None),
+        Err(_) => {
+            let message = "no hello: send the board link's key first";
+            out.refuse("unauthorized", message, CLOSE_UNAUTHORIZED)
+                .await?;
+            return Ok(None);
+        }
+    };
+    let parsed = (text.len() <= MAX_MESSAGE_BYTES)
+        .then(|| serde_json::from_str::<ClientMsg>(&text).ok())
+        .flatten();
+    match parsed {
+        Some(ClientMsg::Hello { key, browser }) => Ok(Some((key, browser))),
+        _ => {
+            let message = "the first message must be {\"type\":\"hello\",\"key\":...} with \
+                           the key of the board's link (the part after #k= in it)";
+            out.refuse("unauthorized", message, CLOSE_UNAUTHORIZED)
+                .await?;
+            Ok(None)
+        }
+    }
+}
+
 /// One connection's state between frames.
 struct Session<'a> {
     handle: &'a BoardHandle,
     me: Uuid,
     author: Option<String>,
+    /// The key this connection was opened with, its role, and that link's generation.
+    key: String,
+    right: Right,
+    generation: u64,
+    /// Who this is in votes: the browser's id and the display name.
+    voter: String,
+    /// Whether the actor's link generations are still there to watch.
+    watching: bool,
     joined: Joined,
     /// The last seq this client has been sent.
     sent_seq: u64,
     limit: Limit,
     last_presence: Option<Instant>,
+    last_follow: Option<Instant>,
 }
 
 async fn run(
@@ -381,8 +445,24 @@ async fn run(
     author: Option<String>,
     since: Option<u64>,
 ) -> Result<(), End> {
-    let Ok(mut joined) = handle.join(who(me, &author)).await else {
+    let Some((key, browser)) = hello(out).await? else {
         return Ok(());
+    };
+    let name = author.clone().unwrap_or_else(|| "Guest".to_owned());
+    let voter = format!("{}/{name}", browser.unwrap_or(me));
+    let who = Who {
+        id: me,
+        name,
+        voter: voter.clone(),
+    };
+    let mut joined = match handle.join(who, key.clone()).await {
+        Ok(joined) => joined,
+        Err(BoardError::Denied) => {
+            let message = BoardError::Denied.to_string();
+            out.refuse("forbidden", &message, CLOSE_FORBIDDEN).await?;
+            return Ok(());
+        }
+        Err(_) => return Ok(()),
     };
     let resumed = match since {
         Some(since) => catch_up(out, registry, handle.id(), joined.seq, since).await?,
@@ -396,20 +476,41 @@ async fn run(
         None => welcome(out, &mut joined).await?,
     };
     roster(out, &joined, me).await?;
+    let right = joined.granted.role;
+    let generation = generation_of(&joined.revocations.borrow_and_update(), right);
     let mut s = Session {
         handle,
         me,
         author,
+        key,
+        right,
+        generation,
+        voter,
+        watching: true,
         joined,
         sent_seq,
         limit: Limit::new(registry.settings().rate_limit),
         last_presence: None,
+        last_follow: None,
     };
+    s.arrived(out).await?;
     // Answers to come, in the order the commands were sent: reading and forwarding go on
     // while earlier commands are being committed (up to `IN_FLIGHT` of them).
     let mut answers = FuturesOrdered::new();
     loop {
         tokio::select! {
+            changed = s.joined.revocations.changed(), if s.watching => {
+                if changed.is_err() {
+                    // The actor is gone; the event stream notices and rejoins.
+                    s.watching = false;
+                    continue;
+                }
+                let current = generation_of(&s.joined.revocations.borrow_and_update(), s.right);
+                if current != s.generation {
+                    out.refuse("link_revoked", REVOKED, CLOSE_REVOKED).await?;
+                    return Ok(());
+                }
+            }
             incoming = out.socket.next(), if answers.len() < IN_FLIGHT => {
                 match s.read(out, incoming).await? {
                     Read::Continue => {}
@@ -432,12 +533,86 @@ async fn run(
     }
 }
 
-/// The participant a connection joins as.
-fn who(me: Uuid, author: &Option<String>) -> Option<(Uuid, String)> {
-    Some((me, author.clone().unwrap_or_else(|| "Guest".to_owned())))
-}
-
 impl Session<'_> {
+    /// After the welcome: this connection's rights and links, the server's clock, its dots in
+    /// an open vote, and who leads the room's view.
+    async fn arrived(&mut self, out: &mut Out) -> Result<(), End> {
+        self.access(out).await?;
+        if let Some((vote, dots)) = self.joined.ballot.take() {
+            out.msg(&ServerMsg::Ballot { vote, dots }).await?;
+        }
+        if let Some((leader, view)) = self.joined.leading {
+            let msg = ServerMsg::Follow {
+                leader,
+                view: Some(view),
+            };
+            out.msg(&msg).await?;
+        }
+        Ok(())
+    }
+
+    async fn access(&mut self, out: &mut Out) -> Result<(), End> {
+        let links: Vec<Link> = self.joined.granted.keys.links();
+        let msg = ServerMsg::Access {
+            role: self.right,
+            links,
+            now: crate::actor::now_ms(),
+        };
+        out.msg(&msg).await
+    }
+
+    /// Messages other than commands and presence: dots, follow me, rotating a link.
+    async fn workshop(&mut self, out: &mut Out, msg: ClientMsg) -> Result<(), End> {
+        let need = match msg {
+            ClientMsg::Dot { .. } => Right::Edit,
+            _ => Right::Facilitator,
+        };
+        if self.right < need {
+            let refused = match need {
+                Right::Facilitator => stormwall_core::Error::FacilitatorOnly,
+                _ => stormwall_core::Error::ReadOnly,
+            };
+            return out
+                .msg(&ServerMsg::error(refused.code(), refused.to_string(), None))
+                .await;
+        }
+        match msg {
+            ClientMsg::Dot { vote, sticky, add } => {
+                let voter = self.voter.clone();
+                match self.handle.dot(voter, vote, sticky, add).await {
+                    Ok(dots) => out.msg(&ServerMsg::Ballot { vote, dots }).await,
+                    Err(e) => {
+                        out.msg(&ServerMsg::error(e.code(), e.to_string(), None))
+                            .await
+                    }
+                }
+            }
+            ClientMsg::Follow { view } => {
+                self.handle.follow(self.me, view);
+                Ok(())
+            }
+            ClientMsg::RotateLink { role } => {
+                match self.handle.rotate(role, self.key.clone()).await {
+                    Ok(granted) => {
+                        // This connection stays, under its own new key if it rotated that.
+                        if let Some(k) = granted.keys.0.get(&self.right) {
+                            self.key = k.clone();
+                        }
+                        self.generation =
+                            generation_of(&self.joined.revocations.borrow(), self.right);
+                        self.joined.granted = granted;
+                        self.access(out).await
+                    }
+                    Err(e) => {
+                        out.msg(&ServerMsg::error(e.code(), e.to_string(), None))
+                            .await
+                    }
+                }
+            }
+            _ => Ok(()),
+        }
+    }
+
     /// Reads one frame: presence goes to the actor, a command is submitted within the rate
     /// limit, anything else is answered with an error.
     async fn read(
@@ -471,6 +646,19 @@ impl Session<'_> {
             serde_json::from_str::<ClientMsg>(&text)
                 .map_err(|e| ("bad_message", format!("could not read that message: {e}")))
         };
+        // Follow me is presence too: throttled, not charged to the rate limit (only the
+        // facilitator's is shared; the check is in `workshop`).
+        if let Ok(ClientMsg::Follow { view }) = parsed {
+            let now = Instant::now();
+            let due = self
+                .last_follow
+                .is_none_or(|at| now.duration_since(at) >= PRESENCE_INTERVAL);
+            if due || view.is_none() {
+                self.last_follow = Some(now);
+                self.workshop(out, ClientMsg::Follow { view }).await?;
+            }
+            return Ok(Read::Continue);
+        }
         if let Ok(ClientMsg::Presence { cursor, editing }) = parsed {
             let now = Instant::now();
             if self
@@ -507,6 +695,15 @@ impl Session<'_> {
                 command,
             }) => (command_id, command),
             Ok(ClientMsg::Presence { .. }) => return Ok(Read::Continue),
+            Ok(ClientMsg::Hello { .. }) => {
+                let msg = ServerMsg::error("bad_message", "hello is said once", None);
+                out.msg(&msg).await?;
+                return Ok(Read::Continue);
+            }
+            Ok(msg) => {
+                self.workshop(out, msg).await?;
+                return Ok(Read::Continue);
+            }
             Err((code, message)) => {
                 out.msg(&ServerMsg::error(code, message, None)).await?;
                 return Ok(Read::Continue);
@@ -514,7 +711,7 @@ impl Session<'_> {
         };
         match self
             .handle
-            .submit(Some(command_id), self.author.clone(), command)
+            .submit(Some(command_id), self.author.clone(), self.right, command)
             .await
         {
             Ok(answer) => Ok(Read::Submitted(Box::pin(async move {
@@ -577,12 +774,20 @@ impl Session<'_> {
                 Ok(())
             }
             Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
-                let Ok(again) = self.handle.join(who(self.me, &self.author)).await else {
+                let who = Who {
+                    id: self.me,
+                    name: self.author.clone().unwrap_or_else(|| "Guest".to_owned()),
+                    voter: self.voter.clone(),
+                };
+                let Ok(mut again) = self.handle.join(who, self.key.clone()).await else {
                     return Ok(());
                 };
+                self.generation = generation_of(&again.revocations.borrow_and_update(), self.right);
+                self.watching = true;
                 self.joined = again;
                 self.sent_seq = welcome(out, &mut self.joined).await?;
-                roster(out, &self.joined, self.me).await
+                roster(out, &self.joined, self.me).await?;
+                self.arrived(out).await
             }
         }
     }

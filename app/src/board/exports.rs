@@ -1,7 +1,8 @@
 //! After the workshop: downloads (glossary, Rust crate, board JSON, the board as a picture),
 //! a preview of the generated crate, and the glossary panel where definitions are edited in
 //! place. Previews and pictures are computed in the browser from the live board with the same
-//! core code the server uses.
+//! core code the server uses. Server downloads carry the link's key in a header, so they are
+//! fetched and handed to the browser as files (a plain link could not send it).
 
 use super::WallUi;
 use leptos::ev;
@@ -38,6 +39,10 @@ pub(super) fn Panels() -> impl IntoView {
 fn ExportPanel() -> impl IntoView {
     let ui = expect_context::<WallUi>();
     let base = format!("/api/boards/{}/export", ui.client.board_id);
+    let fetch = move |path: &'static str, fallback: &'static str| {
+        let url = format!("{base}/{path}");
+        move |_| fetch_download(ui, url.clone(), fallback)
+    };
     let generated = Memo::new(move |_| {
         ui.client.board.with(|b| {
             b.as_ref().map(|b| {
@@ -68,9 +73,9 @@ fn ExportPanel() -> impl IntoView {
             <h3>"Ubiquitous language"</h3>
             <p class="muted">"Every term by bounded context, with its definition and where it is used."</p>
             <div class="download-row">
-                <a class="button export-glossary-md" href=format!("{base}/glossary?format=md") download>"Markdown"</a>
-                <a class="button export-glossary-csv" href=format!("{base}/glossary?format=csv") download>"CSV"</a>
-                <a class="button export-glossary-json" href=format!("{base}/glossary?format=json") download>"JSON"</a>
+                <button class="button export-glossary-md" on:click=fetch("glossary?format=md", "glossary.md")>"Markdown"</button>
+                <button class="button export-glossary-csv" on:click=fetch("glossary?format=csv", "glossary.csv")>"CSV"</button>
+                <button class="button export-glossary-json" on:click=fetch("glossary?format=json", "glossary.json")>"JSON"</button>
             </div>
             <PictureExport />
             <h3>"Rust aggregates"</h3>
@@ -78,9 +83,9 @@ fn ExportPanel() -> impl IntoView {
                 "A Cargo crate: one module per bounded context, one per aggregate, with Command, Event and Error enums and test skeletons. It compiles as it is."
             </p>
             <div class="download-row">
-                <a class="button primary export-rust" href=format!("{base}/rust") download>
+                <button class="button primary export-rust" on:click=fetch("rust", "domain.tar.gz")>
                     {move || generated.with(|g| g.as_ref().map(|(n, _, _)| format!("Download {n}.tar.gz")).unwrap_or_default())}
-                </a>
+                </button>
             </div>
             <Show when=move || generated.with(|g| g.as_ref().is_some_and(|(_, _, w)| !w.is_empty()))>
                 <ul class="export-warnings">
@@ -128,7 +133,7 @@ fn ExportPanel() -> impl IntoView {
             <h3>"The whole board"</h3>
             <p class="muted">"JSON that imports into a new board, losslessly (home page → Import)."</p>
             <div class="download-row">
-                <a class="button export-json" href=format!("{base}/json") download>"Board JSON"</a>
+                <button class="button export-json" on:click=fetch("json", "board.stormwall.json")>"Board JSON"</button>
             </div>
         </aside>
     }
@@ -262,6 +267,69 @@ fn PictureExport() -> impl IntoView {
             <button class="button export-png-2x" on:click=move |_| save(Format::Png(2))>"PNG 2×"</button>
         </div>
     }
+}
+
+/// Fetches a download from the server with the link's key and saves it under the name the
+/// server gives (`Content-Disposition`), or `fallback`.
+fn fetch_download(ui: WallUi, url: String, fallback: &'static str) {
+    let key = ui.client.access.key();
+    let client = ui.client;
+    leptos::task::spawn_local(async move {
+        match fetch_blob(&url, &key).await {
+            Ok((blob, name)) => {
+                if let Err(e) = download(&blob, name.as_deref().unwrap_or(fallback)) {
+                    client.show_notice(format!("The download could not be saved: {e:?}"));
+                }
+            }
+            Err(e) => client.show_notice(format!("The download failed: {e}")),
+        }
+    });
+}
+
+async fn fetch_blob(url: &str, key: &str) -> Result<(web_sys::Blob, Option<String>), String> {
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |e: JsValue| e.as_string().unwrap_or_else(|| format!("{e:?}"));
+    let headers = web_sys::Headers::new().map_err(failed)?;
+    headers
+        .set("Authorization", &format!("Bearer {key}"))
+        .map_err(failed)?;
+    let init = web_sys::RequestInit::new();
+    init.set_method("GET");
+    init.set_headers(&headers);
+    let request = web_sys::Request::new_with_str_and_init(url, &init).map_err(failed)?;
+    let response: web_sys::Response = JsFuture::from(window().fetch_with_request(&request))
+        .await
+        .map_err(|_| "the server could not be reached".to_owned())?
+        .dyn_into()
+        .map_err(failed)?;
+    if !response.ok() {
+        let text = match response.text() {
+            Ok(p) => JsFuture::from(p).await.ok().and_then(|t| t.as_string()),
+            Err(_) => None,
+        };
+        return Err(text
+            .filter(|t| !t.trim().is_empty())
+            .unwrap_or_else(|| format!("HTTP {}", response.status())));
+    }
+    let name = response
+        .headers()
+        .get("content-disposition")
+        .ok()
+        .flatten()
+        .and_then(|d| attachment_name(&d));
+    let blob = JsFuture::from(response.blob().map_err(failed)?)
+        .await
+        .map_err(failed)?
+        .dyn_into()
+        .map_err(failed)?;
+    Ok((blob, name))
+}
+
+/// The file name in `attachment; filename="users-glossary.md"`.
+fn attachment_name(disposition: &str) -> Option<String> {
+    let (_, rest) = disposition.split_once("filename=")?;
+    let name = rest.split(';').next()?.trim().trim_matches('"');
+    (!name.is_empty()).then(|| name.to_owned())
 }
 
 fn svg_blob(text: &str) -> Result<web_sys::Blob, JsValue> {
@@ -432,6 +500,7 @@ fn DefinitionEditor(stickies: Vec<StickyId>, definition: String) -> impl IntoVie
     view! {
         <textarea
             class="glossary-definition"
+            readonly=move || !ui.can_edit()
             rows="2"
             placeholder="No definition yet: what does it mean here?"
             prop:value=definition
@@ -451,5 +520,23 @@ fn DefinitionEditor(stickies: Vec<StickyId>, definition: String) -> impl IntoVie
                 ui.client.send(command);
             }
         ></textarea>
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::attachment_name;
+
+    #[test]
+    fn the_download_is_named_as_the_server_says() {
+        assert_eq!(
+            attachment_name("attachment; filename=\"users-glossary.md\"").as_deref(),
+            Some("users-glossary.md")
+        );
+        assert_eq!(
+            attachment_name("attachment; filename=a.tar.gz; size=3").as_deref(),
+            Some("a.tar.gz")
+        );
+        assert_eq!(attachment_name("inline"), None);
     }
 }

@@ -31,6 +31,7 @@ pub(super) fn toggle(ui: WallUi) {
         return;
     }
     let id = ui.client.board_id;
+    let key = ui.client.access.key();
     ui.clear_selection();
     ui.history.set(Some(HistoryView {
         board: Board::new(id),
@@ -44,7 +45,7 @@ pub(super) fn toggle(ui: WallUi) {
         let mut events: Vec<LoggedEvent> = Vec::new();
         loop {
             let from = events.len() as u64 + 1;
-            match board_history(id, from, from + PAGE - 1).await {
+            match board_history(id, key.clone(), from, from + PAGE - 1).await {
                 Ok(page) => {
                     let done = (page.len() as u64) < PAGE;
                     events.extend(page);
@@ -140,6 +141,22 @@ fn describe(e: &LoggedEvent, before: &Board) -> String {
             format!("drew an arrow from {} to {}", text(*from), text(*to))
         }
         Event::ConnectorDeleted { .. } => "removed an arrow".into(),
+        Event::PhaseChanged { phase: Some(p) } => format!("began the phase “{}”", p.label()),
+        Event::PhaseChanged { phase: None } => "ended the workshop phases".into(),
+        Event::TimerStarted { seconds, .. } => format!("started a {} timer", minutes(*seconds)),
+        Event::TimerPaused { .. } => "paused the timer".into(),
+        Event::TimerResumed { .. } => "resumed the timer".into(),
+        Event::TimerExtended { seconds, .. } => format!("added {} to the timer", minutes(*seconds)),
+        Event::TimerStopped => "stopped the timer".into(),
+        Event::VoteOpened { question, dots, .. } => {
+            format!("opened a vote “{question}” ({dots} dots each)")
+        }
+        Event::VoteRevealed { tally, .. } => format!(
+            "revealed the vote: {} dots on {} stickies",
+            tally.iter().map(|t| t.dots).sum::<u32>(),
+            tally.len()
+        ),
+        Event::VoteClosed { .. } => "closed the vote".into(),
     };
     // recorded_at is RFC 3339 UTC: show the date and time to the second.
     let when = e
@@ -277,6 +294,7 @@ pub(super) fn HistoryBar() -> impl IntoView {
                     }
                 />
                 <span class="history-caption">{caption}</span>
+                <Show when=move || ui.can_edit()>
                 <button
                     class="button primary history-restore"
                     disabled=move || at() == len() || at() == 0
@@ -285,10 +303,20 @@ pub(super) fn HistoryBar() -> impl IntoView {
                 >
                     "Restore this version"
                 </button>
+                </Show>
                 <button class="button history-close" on:click=move |_| toggle(ui)>
                     "Back to live"
                 </button>
             </div>
         </Show>
+    }
+}
+
+/// "5 min", "90 s".
+pub(crate) fn minutes(seconds: u32) -> String {
+    if seconds.is_multiple_of(60) {
+        format!("{} min", seconds / 60)
+    } else {
+        format!("{seconds} s")
     }
 }

@@ -11,7 +11,7 @@ use stormwall_core::{Command, ConnectorId, Expect, Field, StickyId, StickyKind};
 pub(super) fn Inspector() -> impl IntoView {
     let ui = expect_context::<WallUi>();
     let one = Memo::new(move |_| match ui.selected.get().as_slice() {
-        [id] if ui.history.with(|h| h.is_none()) => Some(*id),
+        [id] if ui.history.with(|h| h.is_none()) && ui.can_edit() => Some(*id),
         _ => None,
     });
     let arrow = Memo::new(move |_| ui.selected_connector.get().filter(|_| !ui.read_only()));

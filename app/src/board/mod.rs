@@ -2,7 +2,8 @@
 //! and stickies), the inspector and the history bar.
 //!
 //! # Layout
-//! - this file: the page, the wall's layers and the others' pointers;
+//! - [`opening`]: the page: the link's key, asking the server what it opens;
+//! - this file: the wall's layers and the others' pointers;
 //! - [`topbar`]: title, undo and redo, lock, panels, name, the people on the board, status;
 //! - [`view`]: zoom, pan, screen ↔ board coordinates, fitting, the remembered view;
 //! - [`tools`]: the tool in hand, selection, gestures and keyboard shortcuts;
@@ -11,34 +12,41 @@
 //! - [`palette`]: the kinds and tools, and the legend;
 //! - [`sticky`], [`frame`], [`connector`]: one component per kind of board element;
 //! - [`inspector`]: details of the selected sticky (kind, definition, payload fields);
-//! - [`history`]: the replay slider and "restore this version".
+//! - [`history`]: the replay slider and "restore this version";
+//! - the facilitator's kit: [`share`] (the board's links), [`workshop`] (the phase and the
+//!   kit's panel), [`timer`], [`vote`] (dot votes), [`follow`] (follow me).
 
 mod connector;
 mod drawing;
 mod exports;
+mod follow;
 mod frame;
 mod history;
 mod inspector;
+mod opening;
 mod palette;
 pub(crate) mod scene;
+mod share;
 mod sticky;
+mod timer;
 mod tools;
 mod topbar;
 mod view;
+mod vote;
+mod workshop;
 
-use crate::api::find_board;
 use crate::client::BoardClient;
-use crate::NotFound;
 use history::HistoryView;
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
 use leptos_meta::Title;
-use leptos_router::hooks::use_params_map;
+pub use opening::BoardPage;
 use scene::{Changes, Keyed, Scene};
 use std::collections::{HashMap, HashSet};
 use stormwall_core::protocol::BoardSummary;
-use stormwall_core::{Board, ConnectorId, FrameId, Rect, StickyId};
+use stormwall_core::workshop::Workshop;
+use stormwall_core::{Board, ConnectorId, FrameId, Rect, Role, StickyId};
 pub(crate) use tools::Tool;
 use tools::{Drag, FrameDrag, Resize};
 use view::{Camera, PanDrag, CARD_ZOOM};
@@ -53,33 +61,6 @@ const PAPER_BLEED: f64 = 100.0;
 /// Elements this far (in screen sizes) beyond the edges stay drawn, so a pan shows them at
 /// once.
 const MARGIN: f64 = 0.25;
-
-#[component]
-pub fn BoardPage() -> impl IntoView {
-    let params = use_params_map();
-    let id = move || params.read().get("id").unwrap_or_default();
-    let summary = Resource::new(id, find_board);
-    view! {
-        <Suspense fallback=|| view! { <p class="muted loading">"Opening board…"</p> }>
-            {move || Suspend::new(async move {
-                match summary.await {
-                    Ok(Some(s)) => view! { <Wall summary=s /> }.into_any(),
-                    Ok(None) => view! { <NotFound /> }.into_any(),
-                    Err(e) => {
-                        view! {
-                            <main class="not-found">
-                                <h1>"The board could not be opened"</h1>
-                                <p>{e.to_string()}</p>
-                                <a class="button" href="/">"Back to boards"</a>
-                            </main>
-                        }
-                            .into_any()
-                    }
-                }
-            })}
-        </Suspense>
-    }
-}
 
 /// What this user is doing on the wall and how they look at it (never shared).
 #[derive(Clone, Copy)]
@@ -121,6 +102,16 @@ pub(crate) struct WallUi {
     wanted: RwSignal<Vec<StickyId>>,
     mounted: RwSignal<Vec<StickyId>>,
     mount_due: StoredValue<bool>,
+    /// The board's phase, timer and vote (one memo: they change rarely).
+    workshop: Memo<Workshop>,
+    /// The kinds the open vote takes dots on (empty: all), or `None` when no vote is open.
+    voting: Memo<Option<Vec<stormwall_core::StickyKind>>>,
+    /// Dots per sticky: revealed by the vote, and this user's own while it is open.
+    tally: Keyed<StickyId, u32>,
+    my_dots: Keyed<StickyId, u32>,
+    /// The facilitator's kit and the share dialog, when open.
+    kit_open: RwSignal<bool>,
+    share_open: RwSignal<bool>,
 }
 
 impl WallUi {
@@ -135,9 +126,25 @@ impl WallUi {
         }
     }
 
-    /// While scrubbing history the wall is read-only.
+    /// Read-only: while scrubbing history, for a view link, and once the link is refused.
     fn read_only(&self) -> bool {
         self.history.with_untracked(|h| h.is_some())
+            || !self.can_edit_untracked()
+            || self.client.access.refused.with_untracked(|r| r.is_some())
+    }
+
+    /// The link lets this user change the board (tracked).
+    fn can_edit(&self) -> bool {
+        self.client.access.role.get() >= Role::Edit
+    }
+
+    fn can_edit_untracked(&self) -> bool {
+        self.client.access.role_untracked() >= Role::Edit
+    }
+
+    /// The link is the facilitator's (tracked).
+    fn facilitates(&self) -> bool {
+        self.client.access.role.get() == Role::Facilitator
     }
 
     /// What is drawn as elements: the stickies and arrows on screen (plus a margin), and the
@@ -245,9 +252,14 @@ impl WallUi {
 }
 
 #[component]
-fn Wall(summary: BoardSummary) -> impl IntoView {
-    let client = BoardClient::new(summary.id);
+fn Wall(summary: BoardSummary, role: Role, key: String) -> impl IntoView {
+    let client = BoardClient::new(summary.id, key, role);
     let history: RwSignal<Option<HistoryView>> = RwSignal::new(None);
+    let workshop = Memo::new(move |_| {
+        client
+            .board
+            .with(|b| b.as_ref().map(|b| b.workshop.clone()).unwrap_or_default())
+    });
     let ui = WallUi {
         client,
         scene: Scene::new(),
@@ -278,6 +290,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         wanted: RwSignal::new(Vec::new()),
         mounted: RwSignal::new(Vec::new()),
         mount_due: StoredValue::new(false),
+        workshop,
+        voting: vote::voting(workshop),
+        tally: Keyed::new(),
+        my_dots: Keyed::new(),
+        kit_open: RwSignal::new(false),
+        share_open: RwSignal::new(false),
     };
     provide_context(ui);
     let scene = ui.scene;
@@ -357,6 +375,9 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     let loaded = Memo::new(move |_| client.board.with(|b| b.is_some()));
     Effect::new(move |_| {
         let (w, h) = ui.viewport_size.get();
+        if client.room.following.get() {
+            fitted.set_value(true); // the leader's view, not this one
+        }
         if loaded.get() && !fitted.get_value() && w > 0.0 {
             fitted.set_value(true);
             let first = client
@@ -382,6 +403,10 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
         );
     });
 
+    follow::effects(ui);
+    vote::effects(ui);
+    remember_title(client);
+
     let on_screen = Memo::new(move |_| ui.on_screen());
     let connector_ids = Memo::new(move |_| on_screen.with(|(_, c)| c.clone()));
     Effect::new(move |_| {
@@ -399,7 +424,8 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
     // Leaving with changes the server has not confirmed: the browser asks first (they are
     // also kept for the next visit, see `BoardClient::persist`).
     let unload_handle = window_event_listener(ev::beforeunload, move |e| {
-        if client.unsaved.get_untracked() > 0 {
+        let refused = client.access.refused.with_untracked(|r| r.is_some());
+        if client.unsaved.get_untracked() > 0 && !refused {
             e.prevent_default();
             e.set_return_value("Some changes are not saved yet.");
         }
@@ -449,9 +475,13 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
             class:replaying=move || ui.history.with(|h| h.is_some())
             class:locked=move || locked.get()
             class:panning=move || ui.space.get() || ui.pan.with(|p| p.is_some())
+            class:viewer=move || !ui.can_edit()
+            data-role=move || client.access.role.get().name()
         >
             <topbar::TopBar title count />
-            <palette::Palette />
+            <Show when=move || ui.can_edit()>
+                <palette::Palette />
+            </Show>
             <div class="wall-area">
                 <div
                     class="wall"
@@ -494,10 +524,15 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                     </Show>
                     <Show when=move || loaded.get() && count() == 0>
                         <p class="wall-empty">
-                            "An empty wall. Pick a kind on the left (or press E for an event), then click on the wall, or drag it here. Start with orange domain events on the timeline."
+                            {move || if ui.can_edit() {
+                                "An empty wall. Pick a kind on the left (or press E for an event), then click on the wall, or drag it here. Start with orange domain events on the timeline."
+                            } else {
+                                "Nothing on the wall yet. What the others add appears here as they add it."
+                            }}
                         </p>
                     </Show>
                 </div>
+                <workshop::Overlay />
                 <view::ZoomControl />
                 <Show when=move || ui.minimap.get()>
                     <drawing::Minimap />
@@ -513,6 +548,12 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
             <Show when=move || ui.legend.get()>
                 <palette::Legend />
             </Show>
+            <Show when=move || ui.kit_open.get() && ui.facilitates()>
+                <workshop::KitPanel />
+            </Show>
+            <Show when=move || ui.share_open.get()>
+                <share::ShareDialog />
+            </Show>
             <Show when=move || client.notice.with(|n| n.is_some())>
                 <div class="notice" role="alert">
                     {move || client.notice.get().unwrap_or_default()}
@@ -521,9 +562,24 @@ fn Wall(summary: BoardSummary) -> impl IntoView {
                     </button>
                 </div>
             </Show>
+            {move || client.access.refused.get().map(|r| view! {
+                <div class="access-ended" role="alertdialog" aria-modal="true">
+                    {opening::closed("You are no longer on this board", r.message())}
+                </div>
+            })}
         </div>
     }
     .into_any()
+}
+
+/// Keeps the board's title in this browser's list of boards as it is renamed.
+fn remember_title(client: BoardClient) {
+    let title = Memo::new(move |_| client.board.with(|b| b.as_ref().map(|b| b.title.clone())));
+    Effect::new(move |_| {
+        if let Some(t) = title.get() {
+            crate::recent::update(client.board_id, |e| e.title = t);
+        }
+    });
 }
 
 /// The other people's pointers on the wall, with their names.

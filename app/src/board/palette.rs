@@ -1,4 +1,5 @@
-//! The palette of kinds and tools, its keyboard shortcuts, and the legend.
+//! The palette of kinds and tools, its keyboard shortcuts, and the legend. The kinds of the
+//! workshop's current phase come first, marked.
 
 use super::{Tool, WallUi};
 use leptos::ev;
@@ -46,15 +47,19 @@ pub(super) fn Palette() -> impl IntoView {
             .update(|t| *t = if *t == tool { Tool::Select } else { tool });
         ui.connect_from.set(None);
     };
+    let phase = Memo::new(move |_| ui.workshop.with(|w| w.phase));
     view! {
         <nav class="palette" aria-label="Sticky kinds and tools">
             <p class="palette-title">"Add"</p>
-            {StickyKind::ALL
+            {move || {
+                let in_phase = phase.get().map_or(&[][..], |p| p.kinds());
+                in_phase_first(in_phase)
                 .into_iter()
                 .map(|kind| {
                     view! {
                         <button
                             class="palette-item"
+                            class:in-phase=in_phase.contains(&kind)
                             class:active=move || ui.tool.get() == Tool::Place(kind)
                             data-kind=kind.name()
                             draggable="true"
@@ -77,7 +82,8 @@ pub(super) fn Palette() -> impl IntoView {
                         </button>
                     }
                 })
-                .collect_view()}
+                .collect_view()
+            }}
             <p class="palette-title">"Draw"</p>
             <button
                 class="palette-item tool-frame"
@@ -110,6 +116,14 @@ pub(super) fn Palette() -> impl IntoView {
             </p>
         </nav>
     }
+}
+
+/// Every kind, those of the phase first (in the phase's order), then the others as usual.
+fn in_phase_first(in_phase: &[StickyKind]) -> Vec<StickyKind> {
+    let rest = StickyKind::ALL
+        .into_iter()
+        .filter(|k| !in_phase.contains(k));
+    in_phase.iter().copied().chain(rest).collect()
 }
 
 #[component]
@@ -168,5 +182,18 @@ fn legend_hint(kind: StickyKind) -> &'static str {
         StickyKind::Actor => "a person or role",
         StickyKind::ExternalSystem => "outside the team's control",
         StickyKind::Hotspot => "a question, risk or conflict",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_phase_brings_its_kinds_first_and_keeps_every_kind_once() {
+        let order = in_phase_first(&[StickyKind::Hotspot, StickyKind::DomainEvent]);
+        assert_eq!(&order[..2], &[StickyKind::Hotspot, StickyKind::DomainEvent]);
+        assert_eq!(order.len(), StickyKind::ALL.len());
+        assert_eq!(in_phase_first(&[]), StickyKind::ALL.to_vec());
     }
 }

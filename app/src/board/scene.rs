@@ -141,7 +141,7 @@ impl Scene {
                             |_, _| true,
                         );
                     }
-                    Target::Created | Target::Title | Target::Lock => {}
+                    Target::Created | Target::Title | Target::Lock | Target::Workshop => {}
                 }
             }
         }

@@ -1,7 +1,7 @@
 //! One sticky: drag to move (with the rest of the selection), double-click to edit, resize by
 //! its corner, and the arrow tool's clicks.
 
-use super::WallUi;
+use super::{vote, WallUi};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
@@ -110,6 +110,7 @@ pub(super) fn StickyView(id: StickyId) -> impl IntoView {
             >
                 <StickyEditor id initial=text() />
             </Show>
+            <vote::StickyDots id />
             <Show when=move || is_selected() && ui.selected.with(|s| s.len() == 1)>
                 <span class="resize-handle" title="Drag to resize" on:pointerdown=on_resize></span>
             </Show>

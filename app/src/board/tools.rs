@@ -427,6 +427,8 @@ pub(super) fn on_key(ui: WallUi, e: ev::KeyboardEvent) {
     let modifier = e.ctrl_key() || e.meta_key();
     if modifier {
         match key.to_lowercase().as_str() {
+            // Not on a read-only wall (nothing of this user's to undo; the keys do nothing).
+            "z" | "y" if ui.read_only() => {}
             "z" if e.shift_key() => ui.client.redo(),
             "z" => ui.client.undo(),
             "y" => ui.client.redo(),

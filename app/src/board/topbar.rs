@@ -1,12 +1,13 @@
 //! The bar above the wall: the board's title (double-click to rename), undo and redo, lock,
-//! the history, glossary and export panels, this user's name, the people on the board, and
-//! the connection's status.
+//! the workshop's timer, the facilitator's kit, follow me, share, the history, glossary and
+//! export panels, this user's name, the people on the board and their roles, and the
+//! connection's status. What a link does not allow is not shown.
 
-use super::{exports, history, WallUi};
+use super::{exports, history, timer, WallUi};
 use leptos::ev;
 use leptos::html;
 use leptos::prelude::*;
-use stormwall_core::Command;
+use stormwall_core::{Command, Role};
 
 #[component]
 pub(super) fn TopBar(
@@ -84,33 +85,68 @@ pub(super) fn TopBar(
                     "🔒 Locked"
                 </span>
             </Show>
+            <Show when=move || !ui.can_edit()>
+                <span class="view-only" title="Your link lets you watch the board live and export it, not change it">
+                    "View only"
+                </span>
+            </Show>
             <span class="spacer"></span>
+            <timer::TimerDisplay />
             <div class="toolbar">
+                <Show when=move || ui.can_edit()>
+                    <button
+                        class="tool-button undo"
+                        title="Undo your last change (Ctrl+Z)"
+                        aria-label="Undo"
+                        disabled=move || client.undo_stack.with(|s| s.is_empty())
+                        on:click=move |_| client.undo()
+                    >
+                        "↶"
+                    </button>
+                    <button
+                        class="tool-button redo"
+                        title="Redo (Shift+Ctrl+Z)"
+                        aria-label="Redo"
+                        disabled=move || client.redo_stack.with(|s| s.is_empty())
+                        on:click=move |_| client.redo()
+                    >
+                        "↷"
+                    </button>
+                </Show>
+                <Show when=move || ui.facilitates()>
+                    <button
+                        class="tool-button lock-toggle"
+                        data-locked=move || locked.get().to_string()
+                        title="Lock the board against changes, or unlock it"
+                        on:click=move |_| {
+                            client.send(if locked.get_untracked() { Command::UnlockBoard } else { Command::LockBoard });
+                        }
+                    >
+                        {move || if locked.get() { "Unlock" } else { "Lock" }}
+                    </button>
+                    <button
+                        class="tool-button workshop-toggle"
+                        class:on=move || ui.kit_open.get()
+                        title="Phase, timer and dot votes"
+                        on:click=move |_| ui.kit_open.update(|o| *o = !*o)
+                    >
+                        "Workshop"
+                    </button>
+                    <button
+                        class="tool-button follow-me"
+                        class:on=move || client.room.leading.get()
+                        title="Everyone's wall follows your view until you stop"
+                        on:click=move |_| client.set_leading(!client.room.leading.get_untracked())
+                    >
+                        {move || if client.room.leading.get() { "Stop leading" } else { "Follow me" }}
+                    </button>
+                </Show>
                 <button
-                    class="tool-button"
-                    title="Undo your last change (Ctrl+Z)"
-                    disabled=move || client.undo_stack.with(|s| s.is_empty())
-                    on:click=move |_| client.undo()
+                    class="tool-button share-toggle"
+                    title="The board's links"
+                    on:click=move |_| ui.share_open.update(|o| *o = !*o)
                 >
-                    "↶ Undo"
-                </button>
-                <button
-                    class="tool-button"
-                    title="Redo (Shift+Ctrl+Z)"
-                    disabled=move || client.redo_stack.with(|s| s.is_empty())
-                    on:click=move |_| client.redo()
-                >
-                    "↷ Redo"
-                </button>
-                <button
-                    class="tool-button lock-toggle"
-                    data-locked=move || locked.get().to_string()
-                    title="Lock the board against changes, or unlock it"
-                    on:click=move |_| {
-                        client.send(if locked.get_untracked() { Command::UnlockBoard } else { Command::LockBoard });
-                    }
-                >
-                    {move || if locked.get() { "Unlock" } else { "Lock" }}
+                    "Share"
                 </button>
                 <button
                     class="tool-button history-toggle"
@@ -181,23 +217,45 @@ fn People() -> impl IntoView {
         <ul class="people" aria-label="People on this board">
             <For
                 each=move || client.people.get()
-                key=|p| (p.id, p.name.clone(), p.colour.clone())
+                key=|p| (p.id, p.name.clone(), p.colour.clone(), p.role)
                 let:person
             >
                 <li
                     class="person"
                     class:me=move || client.me.get() == Some(person.id)
+                    data-role=person.role.name()
                     style:--person-colour=person.colour.clone()
                     title=person.name.clone()
                 >
                     {initials(&person.name)}
+                    <Show when=move || person.role != Role::Edit>
+                        <span class="person-role" aria-hidden="true">
+                            {role_mark(person.role)}
+                        </span>
+                    </Show>
                     <span class="person-name">
                         {person.name.clone()}
                         {move || if client.me.get() == Some(person.id) { " (you)" } else { "" }}
+                        {format!(" · {}", person.role.label())}
                     </span>
                 </li>
             </For>
         </ul>
+    }
+}
+
+/// A small mark on a chip: the facilitator's star, a viewer's eye (editors have none).
+fn role_mark(role: Role) -> AnyView {
+    match role {
+        Role::Facilitator => "★".into_any(),
+        Role::View => view! {
+            <svg class="icon" viewBox="0 0 16 16">
+                <path d="M1 8s2.6-5 7-5 7 5 7 5-2.6 5-7 5-7-5-7-5z" fill="none" stroke="currentColor" stroke-width="1.6" />
+                <circle cx="8" cy="8" r="2.2" fill="currentColor" />
+            </svg>
+        }
+        .into_any(),
+        Role::Edit => ().into_any(),
     }
 }
 

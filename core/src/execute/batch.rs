@@ -25,6 +25,9 @@ pub(super) fn run(
         if matches!(command, Command::Batch { .. } | Command::CreateBoard { .. }) {
             return Err(Error::NestedBatch);
         }
+        if command.is_workshop() {
+            return Err(Error::WorkshopInBatch);
+        }
         let decided = decide(&scratch, command)?;
         for e in &decided {
             scratch.apply_mut(e);

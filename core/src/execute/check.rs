@@ -216,6 +216,16 @@ fn is_type(s: &str) -> bool {
     first_ok && depth.is_empty()
 }
 
+/// A vote's question: one line, like a title.
+pub(super) fn question(question: String) -> Result<String, Error> {
+    use crate::workshop::MAX_QUESTION_CHARS;
+    let question = trimmed(question, MAX_QUESTION_CHARS, Error::EmptyQuestion, |len| {
+        Error::QuestionTooLong { len }
+    })?;
+    printable(&question)?;
+    Ok(question)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

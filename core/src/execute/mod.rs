@@ -7,6 +7,7 @@ mod check;
 mod connector;
 mod frame;
 mod sticky;
+mod workshop;
 
 use crate::board::weight_added;
 use crate::limits::MAX_BOARD_BYTES;
@@ -37,7 +38,11 @@ fn decide(board: &Board, command: Command) -> Result<Vec<Event>, Error> {
     if !board.created {
         return Err(Error::BoardNotCreated);
     }
-    if board.locked && !matches!(command, Command::UnlockBoard | Command::LockBoard) {
+    // A locked wall still runs its workshop: a vote on a frozen board is the point of it.
+    if board.locked
+        && !matches!(command, Command::UnlockBoard | Command::LockBoard)
+        && !command.is_workshop()
+    {
         return Err(Error::BoardLocked);
     }
     match command {
@@ -75,6 +80,20 @@ fn decide(board: &Board, command: Command) -> Result<Vec<Event>, Error> {
             label,
         } => connector::add(board, id, from, to, label),
         Command::DeleteConnector { id } => connector::delete(board, id),
+        Command::SetPhase { phase } => Ok(workshop::set_phase(board, phase)),
+        Command::StartTimer { seconds, at } => workshop::start_timer(seconds, at),
+        Command::PauseTimer { at } => workshop::pause_timer(board, at),
+        Command::ResumeTimer { at } => workshop::resume_timer(board, at),
+        Command::ExtendTimer { seconds, at } => workshop::extend_timer(board, seconds, at),
+        Command::StopTimer => workshop::stop_timer(board),
+        Command::OpenVote {
+            id,
+            question,
+            dots,
+            kinds,
+        } => workshop::open_vote(board, id, question, dots, kinds),
+        Command::RevealVote { id, tally } => workshop::reveal_vote(board, id, tally),
+        Command::CloseVote { id } => workshop::close_vote(board, id),
         Command::Batch { expect, commands } => batch::run(board, expect, commands),
     }
 }

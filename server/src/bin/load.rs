@@ -152,7 +152,23 @@ impl Server {
     }
 }
 
-/// The id in a `201 {"id"}` answer to this request.
+/// The edit key of every board this tool created: its clients open the boards with it.
+static KEYS: std::sync::LazyLock<Mutex<HashMap<BoardId, String>>> =
+    std::sync::LazyLock::new(Default::default);
+
+/// The `hello` that opens a connection to a board this tool created.
+fn hello(board: BoardId) -> Message {
+    let key = KEYS
+        .lock()
+        .unwrap()
+        .get(&board)
+        .cloned()
+        .unwrap_or_default();
+    let msg = ClientMsg::Hello { key, browser: None };
+    Message::Text(serde_json::to_string(&msg).expect("serialises").into())
+}
+
+/// The id in a `201 {"id", "links"}` answer to this request (its edit key is kept).
 async fn created(request: reqwest::RequestBuilder) -> Result<BoardId, String> {
     let resp: serde_json::Value = request
         .send()
@@ -161,10 +177,13 @@ async fn created(request: reqwest::RequestBuilder) -> Result<BoardId, String> {
         .json()
         .await
         .map_err(|e| e.to_string())?;
-    resp["id"]
-        .as_str()
-        .and_then(|id| id.parse().ok())
-        .ok_or_else(|| format!("unexpected answer {resp}"))
+    let created: stormwall_core::protocol::Created =
+        serde_json::from_value(resp.clone()).map_err(|_| format!("unexpected answer {resp}"))?;
+    let key = created
+        .key(stormwall_core::Role::Edit)
+        .ok_or_else(|| format!("no edit link in {resp}"))?;
+    KEYS.lock().unwrap().insert(created.id, key.to_owned());
+    Ok(created.id)
 }
 
 /// What every client reports into, shared.
@@ -255,6 +274,10 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                 }
             };
         backoff = Duration::from_millis(50);
+        if ws.send(hello(board)).await.is_err() {
+            run.shared.lock().unwrap().reconnects += 1;
+            continue 'connection;
+        }
         // The welcome first.
         loop {
             match ws.next().await {
@@ -590,6 +613,7 @@ async fn joined(addr: &str, board: BoardId) -> Result<Socket, String> {
     let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/boards/{board}"))
         .await
         .map_err(|e| e.to_string())?;
+    ws.send(hello(board)).await.map_err(|e| e.to_string())?;
     let _ = ws.next().await;
     Ok(ws)
 }
@@ -632,9 +656,10 @@ async fn stuck(args: Args) -> Result<(), String> {
         let addr = server.addr.parse().map_err(|e| format!("{e}"))?;
         let stream = tcp.connect(addr).await.map_err(|e| e.to_string())?;
         let url = format!("ws://{}/ws/boards/{board}", server.addr);
-        let (ws, _) = tokio_tungstenite::client_async(url, stream)
+        let (mut ws, _) = tokio_tungstenite::client_async(url, stream)
             .await
             .map_err(|e| e.to_string())?;
+        ws.send(hello(board)).await.map_err(|e| e.to_string())?;
         sockets.push(ws);
     }
     let start = Instant::now();

@@ -1,7 +1,9 @@
 //! Hostile clients at the WebSocket: floods, commands that produce many events, sockets that
 //! never read, too many connections, disguised names, and random frames (a protocol fuzz).
 
-use crate::common::{add_sticky, create_board, import_board, stats, Client, TestDb};
+use crate::common::{
+    add_sticky, create_board, get, hello_frame, import_board, stats, Client, TestDb,
+};
 use futures::{SinkExt, StreamExt};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -73,6 +75,7 @@ async fn a_flood_is_disconnected_at_the_2001st_refusal() {
     let url = format!("ws://{}/ws/boards/{board}", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let (mut tx, mut rx) = ws.split();
+    tx.send(hello_frame(board)).await.unwrap();
     let reader = tokio::spawn(async move {
         let (mut limited, mut close) = (0, None);
         while let Some(Ok(frame)) = rx.next().await {
@@ -122,7 +125,10 @@ async fn socket_from(from: &str, server: SocketAddr, board: BoardId) -> Result<S
     let stream = tcp.connect(server).await.unwrap();
     let url = format!("ws://{server}/ws/boards/{board}");
     match tokio_tungstenite::client_async(url, MaybeTlsStream::Plain(stream)).await {
-        Ok((ws, _)) => Ok(ws),
+        Ok((mut ws, _)) => {
+            ws.send(hello_frame(board)).await.unwrap();
+            Ok(ws)
+        }
         Err(tokio_tungstenite::tungstenite::Error::Http(resp)) => Err(resp.status().as_u16()),
         Err(e) => panic!("{e}"),
     }
@@ -270,7 +276,7 @@ async fn display_names_lose_invisible_and_direction_characters() {
     }
     c.command(add_sticky("signed")).await;
     assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
-    let log = reqwest::get(format!("http://{}/api/boards/{board}/events", server.addr))
+    let log = get(format!("http://{}/api/boards/{board}/events", server.addr))
         .await
         .unwrap()
         .text()

@@ -1,10 +1,12 @@
 //! Shared helpers: a real server on port 0 with a throwaway SQLite file, and protocol clients.
 
 use futures::{SinkExt, StreamExt};
+use std::collections::HashMap;
+use std::sync::{LazyLock, Mutex};
 use std::time::Duration;
 use stormwall::{Config, RunningServer};
-use stormwall_core::protocol::{ClientMsg, ServerMsg};
-use stormwall_core::{Board, BoardId, Command};
+use stormwall_core::protocol::{ClientMsg, Created, ServerMsg};
+use stormwall_core::{Board, BoardId, Command, Role};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::Message;
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -51,6 +53,44 @@ pub async fn stats(server: &RunningServer) -> serde_json::Value {
         .unwrap()
 }
 
+/// The links of every board the tests created, so that helpers can open them.
+static LINKS: LazyLock<Mutex<HashMap<BoardId, Created>>> = LazyLock::new(Default::default);
+
+/// The key of one of a test board's links.
+pub fn key(board: BoardId, role: Role) -> String {
+    let links = LINKS.lock().unwrap();
+    let created = links.get(&board).expect("a board created by this test");
+    created
+        .key(role)
+        .expect("every board has three links")
+        .to_owned()
+}
+
+/// The test board named in a URL, if any.
+fn board_in(url: &str) -> Option<BoardId> {
+    let links = LINKS.lock().unwrap();
+    links.keys().find(|b| url.contains(&b.to_string())).copied()
+}
+
+/// The `hello` frame with a test board's facilitator key.
+pub fn hello_frame(board: BoardId) -> Message {
+    let msg = ClientMsg::Hello {
+        key: key(board, Role::Facilitator),
+        browser: None,
+    };
+    Message::Text(serde_json::to_string(&msg).unwrap().into())
+}
+
+/// `GET url`, with the facilitator's key when the URL names a test board.
+pub async fn get(url: impl AsRef<str>) -> reqwest::Result<reqwest::Response> {
+    let url = url.as_ref();
+    let mut req = reqwest::Client::new().get(url);
+    if let Some(board) = board_in(url) {
+        req = req.bearer_auth(key(board, Role::Facilitator));
+    }
+    req.send().await
+}
+
 pub async fn create_board(server: &RunningServer, title: &str) -> BoardId {
     let resp = reqwest::Client::new()
         .post(format!("http://{}/api/boards", server.addr))
@@ -72,11 +112,14 @@ pub async fn import_board(server: &RunningServer, file: impl Into<reqwest::Body>
     created(resp).await
 }
 
-/// The id in a `201 {"id": ...}` answer.
+/// The id in a `201 {"id": ..., "links": ...}` answer; the links are kept for the helpers.
 async fn created(resp: reqwest::Response) -> BoardId {
     assert_eq!(resp.status(), 201);
-    let body: serde_json::Value = resp.json().await.unwrap();
-    body["id"].as_str().unwrap().parse().unwrap()
+    let created: Created = resp.json().await.unwrap();
+    assert_eq!(created.links.len(), 3, "three links: {created:?}");
+    let id = created.id;
+    LINKS.lock().unwrap().insert(id, created);
+    id
 }
 
 /// A command that adds one domain event with this text, at the origin.
@@ -101,10 +144,25 @@ impl Client {
     }
 
     async fn connect(url: String) -> (Self, ServerMsg) {
+        let board = board_in(&url).expect("a test board");
+        Self::connect_with(url, &key(board, Role::Facilitator)).await
+    }
+
+    /// Connects to a board with a given key; returns the client and its welcome.
+    pub async fn join_with_key(
+        server: &RunningServer,
+        board: BoardId,
+        key: &str,
+    ) -> (Self, ServerMsg) {
+        Self::connect_with(format!("ws://{}/ws/boards/{board}", server.addr), key).await
+    }
+
+    async fn connect_with(url: String, key: &str) -> (Self, ServerMsg) {
         let (ws, _) = tokio_tungstenite::connect_async(url)
             .await
             .expect("ws connects");
         let mut client = Self { ws };
+        client.hello(key).await;
         let welcome = client.recv().await;
         assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
         (client, welcome)
@@ -113,6 +171,20 @@ impl Client {
     /// Wraps a socket connected by the test itself (custom URL or headers).
     pub fn from_stream(ws: WebSocketStream<MaybeTlsStream<TcpStream>>) -> Self {
         Self { ws }
+    }
+
+    /// Says hello with a link's key (the first message on every connection).
+    pub async fn hello(&mut self, key: &str) {
+        let msg = ClientMsg::Hello {
+            key: key.to_owned(),
+            browser: None,
+        };
+        self.send_raw(serde_json::to_string(&msg).unwrap()).await;
+    }
+
+    /// Says hello with the facilitator's key of a test board.
+    pub async fn hello_board(&mut self, board: BoardId) {
+        self.hello(&key(board, Role::Facilitator)).await;
     }
 
     /// Sends any frame (binary, malformed, oversize).
@@ -156,9 +228,12 @@ impl Client {
     pub async fn recv(&mut self) -> ServerMsg {
         loop {
             match self.recv_any().await {
-                ServerMsg::Roster { .. } | ServerMsg::Presence { .. } | ServerMsg::Left { .. } => {
-                    continue
-                }
+                ServerMsg::Roster { .. }
+                | ServerMsg::Presence { .. }
+                | ServerMsg::Left { .. }
+                | ServerMsg::Access { .. }
+                | ServerMsg::Follow { .. }
+                | ServerMsg::Ballot { .. } => continue,
                 msg => return msg,
             }
         }
@@ -217,6 +292,52 @@ impl Client {
             server.addr
         ))
         .await
+    }
+
+    /// Connects with a display name and a given key (of some role).
+    pub async fn join_as_with_key(
+        server: &RunningServer,
+        board: BoardId,
+        name: &str,
+        key: &str,
+    ) -> (Self, ServerMsg) {
+        let url = format!("ws://{}/ws/boards/{board}?name={name}", server.addr);
+        Self::connect_with(url, key).await
+    }
+
+    /// The next message of the facilitator's kit or access (`access`, `ballot`, `follow`) or
+    /// an error, skipping the rest.
+    pub async fn recv_workshop(&mut self) -> ServerMsg {
+        loop {
+            match self.recv_any().await {
+                msg @ (ServerMsg::Access { .. }
+                | ServerMsg::Ballot { .. }
+                | ServerMsg::Follow { .. }
+                | ServerMsg::Error { .. }) => return msg,
+                _ => continue,
+            }
+        }
+    }
+
+    /// Sends any client message.
+    pub async fn send(&mut self, msg: &ClientMsg) {
+        self.send_raw(serde_json::to_string(msg).unwrap()).await;
+    }
+
+    /// The close frame's code and reason, skipping messages before it (fails after 5 s).
+    pub async fn closed(&mut self) -> (u16, Vec<ServerMsg>) {
+        let mut before = Vec::new();
+        loop {
+            let frame = tokio::time::timeout(Duration::from_secs(5), self.ws.next())
+                .await
+                .expect("closed within 5 s");
+            match frame {
+                Some(Ok(Message::Text(text))) => before.push(serde_json::from_str(&text).unwrap()),
+                Some(Ok(Message::Close(Some(f)))) => return (u16::from(f.code), before),
+                Some(Ok(Message::Close(None))) | None | Some(Err(_)) => return (0, before),
+                Some(Ok(_)) => continue,
+            }
+        }
     }
 
     pub async fn close(mut self) {

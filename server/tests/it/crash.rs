@@ -46,6 +46,13 @@ async fn a_server_killed_mid_write_loses_no_acknowledged_command() {
         .await
         .unwrap();
     let board = created["id"].as_str().unwrap().to_owned();
+    let key = created["links"][1]["key"].as_str().unwrap().to_owned();
+    assert_eq!(created["links"][1]["role"], "edit");
+    let hello = serde_json::to_string(&ClientMsg::Hello {
+        key: key.clone(),
+        browser: None,
+    })
+    .unwrap();
     let mut acked: HashSet<Uuid> = HashSet::new();
 
     for cycle in 0..3 {
@@ -53,6 +60,7 @@ async fn a_server_killed_mid_write_loses_no_acknowledged_command() {
             .await
             .unwrap();
         let (mut tx, mut rx) = ws.split();
+        tx.send(Message::Text(hello.clone().into())).await.unwrap();
         // Send a burst without waiting, then kill the server while it is writing.
         let writer = tokio::spawn(async move {
             for i in 0..2_000 {
@@ -100,7 +108,10 @@ async fn a_server_killed_mid_write_loses_no_acknowledged_command() {
         (server, _) = start(&db, &addr).await;
     }
 
-    let log: Vec<LoggedEvent> = reqwest::get(format!("http://{addr}/api/boards/{board}/events"))
+    let log: Vec<LoggedEvent> = reqwest::Client::new()
+        .get(format!("http://{addr}/api/boards/{board}/events"))
+        .bearer_auth(&key)
+        .send()
         .await
         .unwrap()
         .json()

@@ -1,6 +1,6 @@
 //! Exports over HTTP and from the command line, against a real server and database.
 
-use crate::common::{create_board, Client, TestDb};
+use crate::common::{create_board, get, import_board, Client, TestDb};
 use std::io::Read;
 use stormwall_core::protocol::ServerMsg;
 use stormwall_core::{
@@ -97,7 +97,7 @@ async fn glossary_rust_and_json_download_over_http() {
     let board = user_board(&server).await;
     let base = format!("http://{}/api/boards/{board}/export", server.addr);
 
-    let md = reqwest::get(format!("{base}/glossary")).await.unwrap();
+    let md = get(format!("{base}/glossary")).await.unwrap();
     assert_eq!(md.status(), 200);
     assert!(md.headers()["content-type"]
         .to_str()
@@ -113,7 +113,7 @@ async fn glossary_rust_and_json_download_over_http() {
         "{md}"
     );
 
-    let csv = reqwest::get(format!("{base}/glossary?format=csv"))
+    let csv = get(format!("{base}/glossary?format=csv"))
         .await
         .unwrap()
         .text()
@@ -123,19 +123,17 @@ async fn glossary_rust_and_json_download_over_http() {
         csv.contains("\"Someone who signs in | \"\"quoted\"\"\""),
         "{csv}"
     );
-    let json: serde_json::Value = reqwest::get(format!("{base}/glossary?format=json"))
+    let json: serde_json::Value = get(format!("{base}/glossary?format=json"))
         .await
         .unwrap()
         .json()
         .await
         .unwrap();
     assert_eq!(json["board"], "Users");
-    let bad = reqwest::get(format!("{base}/glossary?format=pdf"))
-        .await
-        .unwrap();
+    let bad = get(format!("{base}/glossary?format=pdf")).await.unwrap();
     assert_eq!(bad.status(), 400);
 
-    let archive = reqwest::get(format!("{base}/rust")).await.unwrap();
+    let archive = get(format!("{base}/rust")).await.unwrap();
     assert_eq!(archive.headers()["content-type"], "application/gzip");
     let bytes = archive.bytes().await.unwrap();
     let mut tar = tar::Archive::new(flate2::read::GzDecoder::new(&bytes[..]));
@@ -155,7 +153,7 @@ async fn glossary_rust_and_json_download_over_http() {
     );
     assert!(user_rs.contains("impl Aggregate for User"), "{user_rs}");
 
-    let preview: serde_json::Value = reqwest::get(format!("{base}/rust/preview"))
+    let preview: serde_json::Value = get(format!("{base}/rust/preview"))
         .await
         .unwrap()
         .json()
@@ -164,25 +162,17 @@ async fn glossary_rust_and_json_download_over_http() {
     assert_eq!(preview["name"], "users_domain");
 
     // JSON out, JSON in: a new board with the same content.
-    let exported = reqwest::get(format!("{base}/json"))
+    let exported = get(format!("{base}/json"))
         .await
         .unwrap()
         .text()
         .await
         .unwrap();
     let client = reqwest::Client::new();
-    let created = client
-        .post(format!("http://{}/api/boards/import", server.addr))
-        .body(exported.clone())
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(created.status(), 201);
-    let id: serde_json::Value = created.json().await.unwrap();
-    let again = reqwest::get(format!(
-        "http://{}/api/boards/{}/export/json",
+    let id = import_board(&server, exported.clone()).await;
+    let again = get(format!(
+        "http://{}/api/boards/{id}/export/json",
         server.addr,
-        id["id"].as_str().unwrap()
     ))
     .await
     .unwrap()
@@ -198,14 +188,14 @@ async fn glossary_rust_and_json_download_over_http() {
         .await
         .unwrap();
     assert_eq!(not_a_board.status(), 400);
-    let unknown = reqwest::get(format!(
+    let unknown = get(format!(
         "http://{}/api/boards/{}/export/rust",
         server.addr,
         Uuid::new_v4()
     ))
     .await
     .unwrap();
-    assert_eq!(unknown.status(), 404);
+    assert_eq!(unknown.status(), 401, "no key opens an unknown board");
     server.stop().await;
 }
 
@@ -240,7 +230,7 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
     let base = format!("http://{}/api/boards/{board}/export/svg", server.addr);
     let stickies = |svg: &str| svg.matches("<rect class=\"sticky\"").count();
 
-    let whole = reqwest::get(&base).await.unwrap();
+    let whole = get(&base).await.unwrap();
     assert_eq!(whole.status(), 200);
     let headers = whole.headers().clone();
     assert_eq!(headers["content-type"], "image/svg+xml");
@@ -268,9 +258,7 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
     assert!(svg.contains(">&lt;/text&gt;&lt;"), "{svg}");
     assert!(svg.contains("alert(1)&lt;/"), "{svg}");
 
-    let context = reqwest::get(format!("{base}?frame=Accounts"))
-        .await
-        .unwrap();
+    let context = get(format!("{base}?frame=Accounts")).await.unwrap();
     assert_eq!(context.status(), 200);
     assert!(context.headers()["content-disposition"]
         .to_str()
@@ -279,16 +267,14 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
     let svg = context.text().await.unwrap();
     assert_eq!(stickies(&svg), 3, "the hotspot lies outside the context");
     assert_eq!(svg.matches("<rect class=\"frame\"").count(), 1);
-    let blank = reqwest::get(format!("{base}?frame=")).await.unwrap();
+    let blank = get(format!("{base}?frame=")).await.unwrap();
     assert_eq!(
         stickies(&blank.text().await.unwrap()),
         4,
         "a blank name: the whole board"
     );
 
-    let unknown_frame = reqwest::get(format!("{base}?frame=Shipping"))
-        .await
-        .unwrap();
+    let unknown_frame = get(format!("{base}?frame=Shipping")).await.unwrap();
     assert_eq!(unknown_frame.status(), 400);
     assert_ne!(
         unknown_frame.headers()["content-security-policy"],
@@ -298,14 +284,14 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
     let body: serde_json::Value = unknown_frame.json().await.unwrap();
     assert_eq!(body["code"], "unknown_frame");
     assert!(body["message"].as_str().unwrap().contains("Shipping"));
-    let unknown_board = reqwest::get(format!(
+    let unknown_board = get(format!(
         "http://{}/api/boards/{}/export/svg",
         server.addr,
         Uuid::new_v4()
     ))
     .await
     .unwrap();
-    assert_eq!(unknown_board.status(), 404);
+    assert_eq!(unknown_board.status(), 401, "no key opens an unknown board");
     server.stop().await;
 }
 
@@ -411,6 +397,41 @@ async fn the_command_line_exports_while_the_server_runs_and_imports_when_it_is_s
     assert!(!unknown.status.success());
     assert!(String::from_utf8_lossy(&unknown.stderr).contains("there is no board"));
 
+    // Operators list every board, and print fresh links for one while the server runs: the
+    // new facilitator link opens it, the old one no longer does.
+    let boards = cli(vec!["boards".into()]).await;
+    let listed = String::from_utf8_lossy(&boards.stdout).to_string();
+    assert!(listed.contains(&id), "{listed}");
+    let links = cli(vec!["links".into(), "--board".into(), id.clone()]).await;
+    let printed = String::from_utf8_lossy(&links.stdout).to_string();
+    assert!(
+        links.status.success(),
+        "{}",
+        String::from_utf8_lossy(&links.stderr)
+    );
+    let facilitator = printed
+        .lines()
+        .find(|l| l.starts_with("facilitator"))
+        .and_then(|l| l.split("#k=").nth(1))
+        .expect("a facilitator link")
+        .to_owned();
+    assert_eq!(
+        printed.matches(&format!("/b/{id}#k=")).count(),
+        3,
+        "{printed}"
+    );
+    let http = reqwest::Client::new();
+    let url = format!("http://{}/api/boards/{id}", server.addr);
+    let new = http
+        .get(&url)
+        .bearer_auth(&facilitator)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(new.status(), 200);
+    let old = get(&url).await.unwrap();
+    assert_eq!(old.status(), 403, "the old facilitator link was replaced");
+
     // Import writes: not while the server holds the database, with a clear message.
     let busy = cli(vec!["import".into(), file.display().to_string()]).await;
     assert!(!busy.status.success());
@@ -422,7 +443,10 @@ async fn the_command_line_exports_while_the_server_runs_and_imports_when_it_is_s
         "{}",
         String::from_utf8_lossy(&imported.stderr)
     );
-    let new_id = String::from_utf8_lossy(&imported.stdout).trim().to_owned();
+    // The new board's id, then its three links.
+    let printed = String::from_utf8_lossy(&imported.stdout).to_string();
+    let new_id = printed.lines().next().unwrap().trim().to_owned();
+    assert!(printed.contains(&format!("/b/{new_id}#k=")), "{printed}");
     let again = cli(vec![
         "export".into(),
         "json".into(),

@@ -1,13 +1,13 @@
 //! Group commit, presence, idle boards and the durability setting, through the real
 //! interfaces (the board actor's handle, WebSocket clients, HTTP).
 
-use crate::common::{add_sticky, create_board, import_board, stats, Client, TestDb};
+use crate::common::{add_sticky, create_board, get, import_board, stats, Client, TestDb};
 use std::time::Duration;
 use stormwall::actor::BoardHandle;
 use stormwall::store::{EventStore, Synchronous};
 use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::ServerMsg;
-use stormwall_core::{Board, BoardId, Command, Position, StickyId};
+use stormwall_core::{Board, BoardId, Command, Position, Role, StickyId};
 use uuid::Uuid;
 
 #[tokio::test]
@@ -15,9 +15,14 @@ async fn commands_queued_together_are_committed_together_and_each_acknowledged()
     let db = TestDb::new();
     let store = EventStore::open(&db.url()).await.unwrap();
     let id = BoardId(Uuid::new_v4());
-    let handle = BoardHandle::spawn(store.clone(), Board::new(id), 0, 0);
+    let handle = BoardHandle::spawn(store.clone(), Board::new(id), 0, 0, Vec::new());
     handle
-        .execute(None, None, Command::CreateBoard { title: "G".into() })
+        .execute(
+            None,
+            None,
+            Role::Facilitator,
+            Command::CreateBoard { title: "G".into() },
+        )
         .await
         .unwrap();
     let before = store.commits();
@@ -26,11 +31,21 @@ async fn commands_queued_together_are_committed_together_and_each_acknowledged()
     let retried = Uuid::new_v4();
     let mut calls = Vec::new();
     for i in 0..98 {
-        calls.push(handle.execute(Some(Uuid::new_v4()), None, add_sticky(&format!("E{i}"))));
+        calls.push(handle.execute(
+            Some(Uuid::new_v4()),
+            None,
+            Role::Facilitator,
+            add_sticky(&format!("E{i}")),
+        ));
     }
-    calls.push(handle.execute(Some(retried), None, add_sticky("Once")));
-    calls.push(handle.execute(Some(retried), None, add_sticky("Once")));
-    calls.push(handle.execute(Some(Uuid::new_v4()), None, add_sticky("  ")));
+    calls.push(handle.execute(Some(retried), None, Role::Facilitator, add_sticky("Once")));
+    calls.push(handle.execute(Some(retried), None, Role::Facilitator, add_sticky("Once")));
+    calls.push(handle.execute(
+        Some(Uuid::new_v4()),
+        None,
+        Role::Facilitator,
+        add_sticky("  "),
+    ));
     // when they are all waiting for the actor,
     let answers = futures::future::join_all(calls).await;
 
@@ -96,7 +111,7 @@ async fn presence_shows_who_is_here_where_they_point_and_what_they_edit() {
 
     // Presence is never stored.
     let events: serde_json::Value =
-        reqwest::get(format!("http://{}/api/boards/{board}/events", server.addr))
+        get(format!("http://{}/api/boards/{board}/events", server.addr))
             .await
             .unwrap()
             .json()
@@ -233,6 +248,7 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
     let url = format!("ws://{}/ws/boards/{board}?since=1", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let mut alice = Client::from_stream(ws);
+    alice.hello_board(board).await;
     assert!(matches!(
         alice.recv().await,
         ServerMsg::Resume { since: 1, .. }
@@ -321,14 +337,17 @@ async fn a_retry_older_than_the_ids_kept_in_memory_gets_its_original_outcome() {
     let db = TestDb::new();
     let store = EventStore::open(&db.url()).await.unwrap();
     let id = BoardId(Uuid::new_v4());
-    let handle = BoardHandle::spawn(store.clone(), Board::new(id), 0, 0);
+    let handle = BoardHandle::spawn(store.clone(), Board::new(id), 0, 0, Vec::new());
     let create = Command::CreateBoard {
         title: "Ids".into(),
     };
-    handle.execute(None, None, create).await.unwrap();
+    handle
+        .execute(None, None, Role::Facilitator, create)
+        .await
+        .unwrap();
     let first = Uuid::new_v4();
     let first_seq = handle
-        .execute(Some(first), None, add_sticky("first"))
+        .execute(Some(first), None, Role::Facilitator, add_sticky("first"))
         .await
         .unwrap();
     // More commands than a board keeps ids of in memory.
@@ -337,7 +356,7 @@ async fn a_retry_older_than_the_ids_kept_in_memory_gets_its_original_outcome() {
         let add = add_sticky(&format!("n{i}"));
         answers.push(
             handle
-                .submit(Some(Uuid::new_v4()), None, add)
+                .submit(Some(Uuid::new_v4()), None, Role::Facilitator, add)
                 .await
                 .unwrap(),
         );
@@ -347,7 +366,9 @@ async fn a_retry_older_than_the_ids_kept_in_memory_gets_its_original_outcome() {
     }
     let (_, seq) = handle.state().await.unwrap();
     // The first id is no longer in memory: the table answers, and nothing runs twice.
-    let again = handle.execute(Some(first), None, add_sticky("first")).await;
+    let again = handle
+        .execute(Some(first), None, Role::Facilitator, add_sticky("first"))
+        .await;
     assert_eq!(again.unwrap(), first_seq);
     assert_eq!(handle.state().await.unwrap().1, seq);
     drop(handle);
@@ -356,8 +377,15 @@ async fn a_retry_older_than_the_ids_kept_in_memory_gets_its_original_outcome() {
     let recent = store.recent_commands(id).await.unwrap();
     assert_eq!(recent.len(), RecentCommands::CAPACITY);
     let opened = store.open_board(id).await.unwrap().unwrap();
-    let handle = BoardHandle::spawn_with(store.clone(), opened.board, opened.seq, 0, recent);
-    let again = handle.execute(Some(first), None, add_sticky("first")).await;
+    let opening = stormwall::actor::Opening {
+        executed: recent,
+        links: Vec::new(),
+        ballots: Default::default(),
+    };
+    let handle = BoardHandle::spawn_with(store.clone(), opened.board, opened.seq, 0, opening);
+    let again = handle
+        .execute(Some(first), None, Role::Facilitator, add_sticky("first"))
+        .await;
     assert_eq!(again.unwrap(), first_seq);
     assert_eq!(handle.state().await.unwrap().1, seq);
 }
@@ -378,8 +406,9 @@ async fn a_board_that_loads_slowly_does_not_hold_up_opening_others() {
     let big = setup
         .import(json::parse(&json::to_string(&big)).unwrap())
         .await
-        .unwrap();
-    let small = setup.create("Small".into()).await.unwrap();
+        .unwrap()
+        .id;
+    let small = setup.create("Small".into()).await.unwrap().id;
     setup.stop().await;
 
     let registry = Registry::new(store.clone(), settings);

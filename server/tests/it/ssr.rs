@@ -1,7 +1,7 @@
 //! Server-side rendering must never panic (a panic after the response has started is an empty
 //! page for the user). Its own test binary: it installs a process-wide panic hook.
 
-use crate::common::{create_board, TestDb};
+use crate::common::{create_board, get, TestDb};
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
 
@@ -28,7 +28,7 @@ async fn rendering_pages_never_panics() {
             _ => format!("{base}/b/00000000-0000-4000-8000-000000000000"),
         };
         requests.push(tokio::spawn(async move {
-            let resp = reqwest::get(url).await.unwrap();
+            let resp = get(url).await.unwrap();
             let status = resp.status().as_u16();
             let body = resp.text().await.unwrap();
             (status, body.len())

@@ -352,10 +352,11 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
     let url = format!("ws://{}/ws/boards/{board}?since={alice_seq}", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let mut alice = Client::from_stream(ws);
+    alice.hello_board(board).await;
     assert_eq!(
         alice.recv().await,
         ServerMsg::Resume {
-            protocol: 1,
+            protocol: stormwall_core::protocol::PROTOCOL_VERSION,
             since: alice_seq
         }
     );
@@ -374,6 +375,7 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
     let url = format!("ws://{}/ws/boards/{board}?since=999999", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let mut lost = Client::from_stream(ws);
+    lost.hello_board(board).await;
     assert!(matches!(lost.recv().await, ServerMsg::Welcome { .. }));
     server.stop().await;
 }
