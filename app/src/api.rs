@@ -93,13 +93,18 @@ pub async fn create_board(title: String) -> Result<Created, ServerFnError> {
     Ok(created)
 }
 
-/// The board's title and the role the key gives; an error (403) when the key does not open it.
+/// The board's title and the role the key gives; `None` when the key does not open it (wrong,
+/// revoked, or no such board: not told apart). An error means the server could not answer.
 #[server(endpoint = "open_board")]
-pub async fn open_board(id: String, key: String) -> Result<Opened, ServerFnError> {
+pub async fn open_board(id: String, key: String) -> Result<Option<Opened>, ServerFnError> {
     let Ok(id) = id.parse::<BoardId>() else {
-        return Err(fail(Failure::Denied(DENIED.into())));
+        return Ok(None);
     };
-    backend()?.open_board(id, key).await.map_err(fail)
+    match backend()?.open_board(id, key).await {
+        Ok(opened) => Ok(Some(opened)),
+        Err(Failure::Denied(_)) => Ok(None),
+        Err(failure) => Err(fail(failure)),
+    }
 }
 
 /// What the page says when a link does not open a board.

@@ -142,9 +142,10 @@ pub async fn upgrade(
             return refuse(StatusCode::TOO_MANY_REQUESTS, e.to_string())
         }
     };
+    // An id that names no board is answered like a wrong key, after the hello: the bare id
+    // tells nobody whether a board exists.
     let handle = match registry.open(board_id).await {
-        Ok(Some(handle)) => handle,
-        Ok(None) => return refuse(StatusCode::NOT_FOUND, "no such board"),
+        Ok(found) => found,
         Err(e) => {
             tracing::error!(board = %board_id, error = %e, "cannot open board");
             return refuse(
@@ -161,7 +162,10 @@ pub async fn upgrade(
                 let io = TokioIo::new(upgraded);
                 let socket =
                     WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config())).await;
-                session(socket, handle, registry, author, since).await;
+                match handle {
+                    Some(handle) => session(socket, handle, registry, author, since).await,
+                    None => no_board(socket, &registry).await,
+                }
             }
             Err(e) => tracing::debug!(error = %e, "WebSocket upgrade failed"),
         }
@@ -199,6 +203,18 @@ async fn session(
     }
     // Presence is cleaned up with the connection, however it ended.
     handle.leave(me).await;
+}
+
+/// A socket on an id that names no board: refused after its hello, as a wrong key would be.
+async fn no_board(socket: Socket, registry: &Registry) {
+    let mut out = Out {
+        socket,
+        deadline: registry.settings().send_timeout,
+    };
+    if let Ok(Some(_)) = hello(&mut out).await {
+        let message = BoardError::Denied.to_string();
+        let _ = out.refuse("forbidden", &message, CLOSE_FORBIDDEN).await;
+    }
 }
 
 /// The sending half of a session: messages go out in fragments, and every fragment leaves

@@ -59,7 +59,7 @@ pub fn BoardPage() -> impl IntoView {
         Opening::Denied => closed("The board could not be opened", api::DENIED),
         Opening::Unreachable(e) => closed(
             "The board could not be opened",
-            &format!("The server did not answer ({e}). Reload the page to try again."),
+            &format!("The server could not answer right now ({e}). Reload the page to try again."),
         ),
     }
     }
@@ -110,7 +110,7 @@ fn open(id: String, state: RwSignal<Opening>) {
     };
     leptos::task::spawn_local(async move {
         match api::open_board(id, key.clone()).await {
-            Ok(opened) => {
+            Ok(Some(opened)) => {
                 recent::remember(recent::Entry {
                     id: board,
                     title: opened.summary.title.clone(),
@@ -134,7 +134,7 @@ fn open(id: String, state: RwSignal<Opening>) {
                 });
             }
             // The server answered: the key does not open this board.
-            Err(ServerFnError::ServerError(_)) => state.set(Opening::Denied),
+            Ok(None) => state.set(Opening::Denied),
             Err(e) => state.set(Opening::Unreachable(e.to_string())),
         }
     });

@@ -361,9 +361,7 @@ async fn phases_are_events_the_history_replays() {
     let board = create_board(&server, "Phases").await;
     let (mut fac, _) = Client::join(&server, board).await;
     for phase in [Phase::ChaoticExploration, Phase::EnforceTheTimeline] {
-        fac.command(Command::SetPhase { phase: Some(phase) }).await;
-        assert!(matches!(fac.recv().await, ServerMsg::Event { .. }));
-        assert!(matches!(fac.recv().await, ServerMsg::Ack { .. }));
+        fac.run(Command::SetPhase { phase: Some(phase) }).await;
     }
     let log: serde_json::Value = get(format!("http://{}/api/boards/{board}/events", server.addr))
         .await
@@ -412,20 +410,16 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
         unreachable!()
     };
     for c in [hot, event] {
-        fac.command(c).await;
-        fac.recv().await;
-        fac.recv().await;
+        fac.run(c).await;
     }
     let vote = VoteId(Uuid::new_v4());
-    fac.command(Command::OpenVote {
+    fac.run(Command::OpenVote {
         id: vote,
         question: "Which first?".into(),
         dots: 3,
         kinds: vec![StickyKind::DomainEvent],
     })
     .await;
-    fac.recv().await;
-    fac.recv().await;
     let (mut ann, _) =
         Client::join_as_with_key(&server, board, "Ann", &key(board, Role::Edit)).await;
     let (mut bob, _) =
@@ -530,19 +524,15 @@ async fn dots_survive_a_restart_and_come_back_to_their_voter_only() {
     let Command::AddSticky { id: a, .. } = add else {
         unreachable!()
     };
-    fac.command(add).await;
-    fac.recv().await;
-    fac.recv().await;
+    fac.run(add).await;
     let vote = VoteId(Uuid::new_v4());
-    fac.command(Command::OpenVote {
+    fac.run(Command::OpenVote {
         id: vote,
         question: "Q".into(),
         dots: 2,
         kinds: vec![],
     })
     .await;
-    fac.recv().await;
-    fac.recv().await;
     let browser = Uuid::new_v4();
     let hello = |key: String| ClientMsg::Hello {
         key,

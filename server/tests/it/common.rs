@@ -205,6 +205,19 @@ impl Client {
         command_id
     }
 
+    /// Sends a command and waits for its acknowledgement (its events pass by); a refusal
+    /// fails the test.
+    pub async fn run(&mut self, command: Command) {
+        let id = self.command(command).await;
+        loop {
+            match self.recv().await {
+                ServerMsg::Ack { command_id, .. } if command_id == id => return,
+                ServerMsg::Error { message, .. } => panic!("refused: {message}"),
+                _ => {}
+            }
+        }
+    }
+
     /// Sends a command under a given id (a retry, or a queue sent again).
     pub async fn command_with_id(&mut self, command_id: Uuid, command: Command) {
         let msg = ClientMsg::Command {

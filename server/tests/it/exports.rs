@@ -2,23 +2,10 @@
 
 use crate::common::{create_board, get, import_board, Client, TestDb};
 use std::io::Read;
-use stormwall_core::protocol::ServerMsg;
 use stormwall_core::{
     BoardId, Command, ConnectorId, Field, FrameId, Position, Rect, StickyId, StickyKind,
 };
 use uuid::Uuid;
-
-/// Runs a command and waits for its acknowledgement.
-async fn run(client: &mut Client, command: Command) {
-    let id = client.command(command).await;
-    loop {
-        match client.recv().await {
-            ServerMsg::Ack { command_id, .. } if command_id == id => return,
-            ServerMsg::Error { message, .. } => panic!("refused: {message}"),
-            _ => {}
-        }
-    }
-}
 
 /// The article's `User` board, built over the WebSocket.
 async fn user_board(server: &stormwall::RunningServer) -> BoardId {
@@ -65,27 +52,21 @@ async fn user_board(server: &stormwall::RunningServer) -> BoardId {
         &[("name", "String")],
     );
     for command in a.into_iter().chain(b).chain(d) {
-        run(&mut c, command).await;
+        c.run(command).await;
     }
     for (from, to) in [(cn, user), (user, nc)] {
-        run(
-            &mut c,
-            Command::AddConnector {
-                id: ConnectorId(Uuid::new_v4()),
-                from,
-                to,
-                label: None,
-            },
-        )
+        c.run(Command::AddConnector {
+            id: ConnectorId(Uuid::new_v4()),
+            from,
+            to,
+            label: None,
+        })
         .await;
     }
-    run(
-        &mut c,
-        Command::DescribeSticky {
-            id: user,
-            description: "Someone who signs in | \"quoted\"".into(),
-        },
-    )
+    c.run(Command::DescribeSticky {
+        id: user,
+        description: "Someone who signs in | \"quoted\"".into(),
+    })
     .await;
     board
 }
@@ -207,25 +188,19 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
     let server = db.start().await;
     let board = user_board(&server).await;
     let (mut c, _) = Client::join(&server, board).await;
-    run(
-        &mut c,
-        Command::AddFrame {
-            id: FrameId(Uuid::new_v4()),
-            name: "Accounts".into(),
-            rect: Rect::new(-20, 350, 800, 300),
-        },
-    )
+    c.run(Command::AddFrame {
+        id: FrameId(Uuid::new_v4()),
+        name: "Accounts".into(),
+        rect: Rect::new(-20, 350, 800, 300),
+    })
     .await;
-    run(
-        &mut c,
-        Command::AddSticky {
-            id: StickyId(Uuid::new_v4()),
-            kind: StickyKind::Hotspot,
-            text: SCRIPT.into(),
-            pos: Position::new(2000, 2000),
-            size: None,
-        },
-    )
+    c.run(Command::AddSticky {
+        id: StickyId(Uuid::new_v4()),
+        kind: StickyKind::Hotspot,
+        text: SCRIPT.into(),
+        pos: Position::new(2000, 2000),
+        size: None,
+    })
     .await;
     let base = format!("http://{}/api/boards/{board}/export/svg", server.addr);
     let stickies = |svg: &str| svg.matches("<rect class=\"sticky\"").count();

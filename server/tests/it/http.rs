@@ -79,7 +79,21 @@ async fn unknown_boards_open_nothing_anywhere() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 404);
-    let err = tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{unknown}", server.addr))
+    // A socket on an id that names no board is refused like a wrong key, after its hello.
+    let (ws, _) =
+        tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{unknown}", server.addr))
+            .await
+            .unwrap();
+    let mut c = crate::common::Client::from_stream(ws);
+    c.hello(&"a".repeat(40)).await;
+    let (code, before) = c.closed().await;
+    assert_eq!(code, 4403);
+    assert!(
+        matches!(&before[..], [stormwall_core::protocol::ServerMsg::Error { code, .. }] if code == "forbidden"),
+        "{before:?}"
+    );
+    // Not even an id: 404 at the upgrade.
+    let err = tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/garbage", server.addr))
         .await
         .unwrap_err();
     match err {
