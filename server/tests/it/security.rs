@@ -371,11 +371,16 @@ async fn bodies_over_their_limit_get_413_and_at_the_limit_are_read() {
     let db = TestDb::new();
     let server = db.start().await;
     let base = format!("http://{}", server.addr);
-    for path in ["/api/boards/import", "/api/import_board", "/api/boards"] {
-        let limit = if path == "/api/boards" {
-            stormwall::guard::MAX_SMALL_BODY_BYTES
-        } else {
+    for path in [
+        "/api/boards/import",
+        "/api/import_board",
+        "/api/boards",
+        "/api/open_board",
+    ] {
+        let limit = if path.contains("import") {
             MAX_BOARD_FILE_BYTES
+        } else {
+            stormwall::guard::MAX_SMALL_BODY_BYTES
         };
         // Over the limit: refused from the Content-Length alone, before the body is read.
         let request = format!(
@@ -395,6 +400,21 @@ async fn bodies_over_their_limit_get_413_and_at_the_limit_are_read() {
         );
         assert_eq!(raw(&server, &request).await.0, 411, "{path}");
     }
+    // A link's key exactly at the small limit is read (and opens nothing), not refused.
+    let prefix = "id=00000000-0000-4000-8000-000000000000&key=";
+    let body = format!(
+        "{prefix}{}",
+        "k".repeat(stormwall::guard::MAX_SMALL_BODY_BYTES - prefix.len())
+    );
+    let resp = reqwest::Client::new()
+        .post(format!("{base}/api/open_board"))
+        .header("content-type", "application/x-www-form-urlencoded")
+        .body(body)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    assert_eq!(resp.text().await.unwrap(), "null");
     // Exactly at the limit, the body is read: a 10 MB and a 32 MB file that are not boards
     // get the import's own error (400), not 413 or 500.
     let http = reqwest::Client::new();
