@@ -606,13 +606,13 @@ impl BoardClient {
                 command_id,
             } => {
                 let Some(command_id) = command_id else {
-                    match Refusal::from_code(&code, &message) {
+                    match Refusal::from_code(code, &message) {
                         Some(refusal) => self.refuse(refusal),
                         None => self.show_notice(message),
                     }
                     return;
                 };
-                if matches!(code.as_str(), "rate_limited" | "board_closed") {
+                if code.is_transient() {
                     // Not refused on its merits: send it again shortly.
                     self.pending.update_value(|p| {
                         if let Some(p) = p.iter_mut().find(|p| p.command_id == command_id) {
@@ -767,7 +767,7 @@ impl BoardClient {
                 if current {
                     self.set_socket(None);
                     // The refusal normally came as an error just before; the code is the backstop.
-                    if let Some(refusal) = Refusal::from_code(&e.code().to_string(), "") {
+                    if let Some(refusal) = Refusal::from_close(e.code()) {
                         return self.refuse(refusal);
                     }
                     self.schedule_reconnect();

@@ -10,6 +10,7 @@
 //! - [`export`]: the glossary, the generated Rust crate, and board JSON export/import.
 //! - [`undo`]: undo, redo and restore as batches of ordinary commands, computed from states.
 //! - [`protocol`]: the WebSocket messages between browser and server (the only wire types).
+//! - [`code`]: every error code on the wire (`ErrorCode`), serialised as its snake_case name.
 //! - [`limits`]: the size limits every layer agrees on.
 //! - [`pace`]: the rate limit's token bucket (the server enforces it, the browser paces under it).
 //! - [`sample`]: boards of a given size, for benchmarks and load tests.
@@ -20,6 +21,7 @@
 //! in the server (to decide) and in the browser (to replay and apply what the server decided).
 
 pub mod board;
+pub mod code;
 pub mod command;
 pub mod error;
 pub mod event;
@@ -36,6 +38,7 @@ pub mod undo;
 pub mod workshop;
 
 pub use board::{apply, Board, Connector, Field, Frame, Position, Rect, Size, Sticky};
+pub use code::ErrorCode;
 pub use command::{Command, Expect, StickyMove};
 pub use error::Error;
 pub use event::{DecodeError, Event};

@@ -2,6 +2,7 @@
 //! that cross the wire. JSON text frames, one message per frame, tagged by `type`.
 //! See `docs/protocol.md` for examples.
 
+use crate::code::ErrorCode;
 use crate::workshop::{Role, VoteId};
 use crate::{Board, Command, Event, Position, StickyId};
 use serde::{Deserialize, Serialize};
@@ -55,6 +56,17 @@ pub struct LoggedEvent {
 /// Bumped on any incompatible change to these messages.
 /// v2: a connection starts with `hello` (the board link's key); roles, votes, follow me.
 pub const PROTOCOL_VERSION: u32 = 2;
+
+/// WebSocket close codes the server ends a connection with (the 4000s are the application's;
+/// browsers show them to the page).
+pub mod close {
+    /// No `hello` first.
+    pub const UNAUTHORIZED: u16 = 4401;
+    /// A key that does not open this board.
+    pub const FORBIDDEN: u16 = 4403;
+    /// The link was rotated: do not reconnect with it.
+    pub const REVOKED: u16 = 4410;
+}
 
 /// One of a board's secret links: `/b/{board}#k={key}`.
 #[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
@@ -173,7 +185,7 @@ pub enum ServerMsg {
     Follow { leader: Uuid, view: Option<View> },
     /// Something this client sent was refused. Sent to that client only; nothing was stored.
     Error {
-        code: String,
+        code: ErrorCode,
         message: String,
         command_id: Option<Uuid>,
     },
@@ -201,9 +213,9 @@ pub fn welcome_json(board: &Board, seq: u64) -> String {
 }
 
 impl ServerMsg {
-    pub fn error(code: &str, message: impl Into<String>, command_id: Option<Uuid>) -> Self {
+    pub fn error(code: ErrorCode, message: impl Into<String>, command_id: Option<Uuid>) -> Self {
         ServerMsg::Error {
-            code: code.to_owned(),
+            code,
             message: message.into(),
             command_id,
         }

@@ -20,7 +20,7 @@ fn a_frame_beyond_the_limit_is_refused() {
         rect: Rect::new(0, 0, 100, 100),
     });
     assert_eq!(outcome, Err(Error::TooManyFrames));
-    assert_eq!(Error::TooManyFrames.code(), "too_many_frames");
+    assert_eq!(Error::TooManyFrames.code().as_str(), "too_many_frames");
 }
 
 #[test]
@@ -227,7 +227,7 @@ fn content_beyond_the_budget_is_refused_with_the_size() {
     );
     assert!(shorter.is_ok(), "{shorter:?}");
     assert_eq!(
-        Error::BoardFull { bytes: 1 }.code(),
+        Error::BoardFull { bytes: 1 }.code().as_str(),
         "board_full",
         "the code in docs/protocol.md"
     );

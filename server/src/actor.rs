@@ -15,6 +15,7 @@ use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
 use stormwall_core::protocol::{welcome_json, Participant, ServerMsg, View};
 use stormwall_core::workshop::{self, authorize, VoteId, VoteStatus};
+use stormwall_core::ErrorCode;
 use stormwall_core::{execute, Board, BoardId, Command, Event, Position, Role, StickyId};
 use thiserror::Error;
 use tokio::sync::{broadcast, mpsc, oneshot, watch};
@@ -52,12 +53,12 @@ pub enum BoardError {
 }
 
 impl BoardError {
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> ErrorCode {
         match self {
             BoardError::Rejected(e) => e.code(),
-            BoardError::Storage(_) => "storage_failed",
-            BoardError::Closed => "board_closed",
-            BoardError::Denied => "forbidden",
+            BoardError::Storage(_) => ErrorCode::StorageFailed,
+            BoardError::Closed => ErrorCode::BoardClosed,
+            BoardError::Denied => ErrorCode::Forbidden,
         }
     }
 }

@@ -11,6 +11,7 @@ use std::collections::HashSet;
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, SocketAddr};
 use std::sync::Arc;
 use stormwall_core::limits::MAX_BOARD_FILE_BYTES;
+use stormwall_core::ErrorCode;
 use thiserror::Error;
 
 /// Largest body of any other request: a title, a form, a definition.
@@ -52,11 +53,11 @@ enum Refusal {
 impl IntoResponse for Refusal {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
-            Refusal::UnknownHost(_) => (StatusCode::MISDIRECTED_REQUEST, "unknown_host"),
-            Refusal::NoHost => (StatusCode::BAD_REQUEST, "no_host"),
-            Refusal::CrossSite(_) => (StatusCode::FORBIDDEN, "cross_site"),
-            Refusal::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, "too_large"),
-            Refusal::LengthRequired => (StatusCode::LENGTH_REQUIRED, "length_required"),
+            Refusal::UnknownHost(_) => (StatusCode::MISDIRECTED_REQUEST, ErrorCode::UnknownHost),
+            Refusal::NoHost => (StatusCode::BAD_REQUEST, ErrorCode::NoHost),
+            Refusal::CrossSite(_) => (StatusCode::FORBIDDEN, ErrorCode::CrossSite),
+            Refusal::TooLarge { .. } => (StatusCode::PAYLOAD_TOO_LARGE, ErrorCode::TooLarge),
+            Refusal::LengthRequired => (StatusCode::LENGTH_REQUIRED, ErrorCode::LengthRequired),
         };
         tracing::debug!(%status, reason = %self, "request refused at the door");
         let body = serde_json::json!({ "code": code, "message": self.to_string() });

@@ -14,6 +14,7 @@ use axum::Json;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use stormwall_core::protocol::{BoardSummary, Created, Opened};
+use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Role};
 use thiserror::Error;
 
@@ -38,26 +39,26 @@ pub enum ApiError {
 
 #[derive(Serialize)]
 struct ErrorBody {
-    code: &'static str,
+    code: ErrorCode,
     message: String,
 }
 
 impl IntoResponse for ApiError {
     fn into_response(self) -> Response {
         let (status, code) = match &self {
-            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, "unauthorized"),
-            ApiError::Board(BoardError::Denied) => (StatusCode::FORBIDDEN, "forbidden"),
+            ApiError::Unauthorized => (StatusCode::UNAUTHORIZED, ErrorCode::Unauthorized),
+            ApiError::Board(BoardError::Denied) => (StatusCode::FORBIDDEN, ErrorCode::Forbidden),
             ApiError::Board(BoardError::Rejected(
                 e @ (stormwall_core::Error::ReadOnly | stormwall_core::Error::FacilitatorOnly),
             )) => (StatusCode::FORBIDDEN, e.code()),
-            ApiError::BadRange(_) => (StatusCode::BAD_REQUEST, "bad_range"),
-            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, "bad_request"),
-            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, "internal"),
+            ApiError::BadRange(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRange),
+            ApiError::BadRequest(_) => (StatusCode::BAD_REQUEST, ErrorCode::BadRequest),
+            ApiError::Internal(_) => (StatusCode::INTERNAL_SERVER_ERROR, ErrorCode::Internal),
             ApiError::Board(BoardError::Rejected(e)) => {
                 (StatusCode::UNPROCESSABLE_ENTITY, e.code())
             }
             ApiError::Board(e) => (StatusCode::SERVICE_UNAVAILABLE, e.code()),
-            ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, "storage_failed"),
+            ApiError::Store(_) => (StatusCode::SERVICE_UNAVAILABLE, ErrorCode::StorageFailed),
             ApiError::Picture(e) => (StatusCode::BAD_REQUEST, e.code()),
         };
         if status.is_server_error() {

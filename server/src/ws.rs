@@ -18,6 +18,7 @@ use std::time::{Duration, Instant};
 use stormwall_core::limits::MAX_MESSAGE_BYTES;
 use stormwall_core::pace::{TokenBucket, BURST};
 use stormwall_core::protocol::{ClientMsg, Link, ServerMsg, PROTOCOL_VERSION};
+use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Role as Right};
 use thiserror::Error;
 use tokio::sync::broadcast::error::RecvError;
@@ -44,9 +45,9 @@ type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
 
 /// Close codes (the 4000s are the application's; browsers show them to the page).
-const CLOSE_UNAUTHORIZED: u16 = 4401;
-const CLOSE_FORBIDDEN: u16 = 4403;
-const CLOSE_REVOKED: u16 = 4410;
+use stormwall_core::protocol::close::{
+    FORBIDDEN as CLOSE_FORBIDDEN, REVOKED as CLOSE_REVOKED, UNAUTHORIZED as CLOSE_UNAUTHORIZED,
+};
 
 /// What a page shows when its link was rotated away.
 pub const REVOKED: &str = "This link was revoked; ask the facilitator for a new one.";
@@ -61,7 +62,7 @@ enum End {
 }
 
 fn refuse(status: StatusCode, message: impl Into<String>) -> Response {
-    let body = serde_json::json!({ "code": "refused", "message": message.into() });
+    let body = serde_json::json!({ "code": ErrorCode::Refused, "message": message.into() });
     (status, axum::Json(body)).into_response()
 }
 
@@ -213,7 +214,9 @@ async fn no_board(socket: Socket, registry: &Registry) {
     };
     if let Ok(Some(_)) = hello(&mut out).await {
         let message = BoardError::Denied.to_string();
-        let _ = out.refuse("forbidden", &message, CLOSE_FORBIDDEN).await;
+        let _ = out
+            .refuse(ErrorCode::Forbidden, &message, CLOSE_FORBIDDEN)
+            .await;
     }
 }
 
@@ -255,7 +258,7 @@ impl Out {
     }
 
     /// A refusal the client can show, then the end of the connection.
-    async fn refuse(&mut self, code: &str, message: &str, close: u16) -> Result<(), End> {
+    async fn refuse(&mut self, code: ErrorCode, message: &str, close: u16) -> Result<(), End> {
         self.msg(&ServerMsg::error(code, message, None)).await?;
         self.close(CloseCode::from(close), "").await
     }
@@ -412,7 +415,7 @@ async fn hello(out: &mut Out) -> Result<Option<(String, Option<Uuid>)>, End> {
         Ok(None) => return Ok(None),
         Err(_) => {
             let message = "no hello: send the board link's key first";
-            out.refuse("unauthorized", message, CLOSE_UNAUTHORIZED)
+            out.refuse(ErrorCode::Unauthorized, message, CLOSE_UNAUTHORIZED)
                 .await?;
             return Ok(None);
         }
@@ -425,7 +428,7 @@ async fn hello(out: &mut Out) -> Result<Option<(String, Option<Uuid>)>, End> {
         _ => {
             let message = "the first message must be {\"type\":\"hello\",\"key\":...} with \
                            the key of the board's link (the part after #k= in it)";
-            out.refuse("unauthorized", message, CLOSE_UNAUTHORIZED)
+            out.refuse(ErrorCode::Unauthorized, message, CLOSE_UNAUTHORIZED)
                 .await?;
             Ok(None)
         }
@@ -475,7 +478,8 @@ async fn run(
         Ok(joined) => joined,
         Err(BoardError::Denied) => {
             let message = BoardError::Denied.to_string();
-            out.refuse("forbidden", &message, CLOSE_FORBIDDEN).await?;
+            out.refuse(ErrorCode::Forbidden, &message, CLOSE_FORBIDDEN)
+                .await?;
             return Ok(());
         }
         Err(_) => return Ok(()),
@@ -523,7 +527,7 @@ async fn run(
                 }
                 let current = generation_of(&s.joined.revocations.borrow_and_update(), s.right);
                 if current != s.generation {
-                    out.refuse("link_revoked", REVOKED, CLOSE_REVOKED).await?;
+                    out.refuse(ErrorCode::LinkRevoked, REVOKED, CLOSE_REVOKED).await?;
                     return Ok(());
                 }
             }
@@ -641,7 +645,7 @@ impl Session<'_> {
             Some(Ok(Message::Text(text))) => text,
             Some(Ok(Message::Binary(_))) => {
                 let msg = ServerMsg::error(
-                    "bad_message",
+                    ErrorCode::BadMessage,
                     "binary frames are not part of the protocol; send JSON text",
                     None,
                 );
@@ -652,15 +656,19 @@ impl Session<'_> {
         };
         let parsed = if text.len() > MAX_MESSAGE_BYTES {
             Err((
-                "message_too_large",
+                ErrorCode::MessageTooLarge,
                 format!(
                     "message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes",
                     text.len()
                 ),
             ))
         } else {
-            serde_json::from_str::<ClientMsg>(&text)
-                .map_err(|e| ("bad_message", format!("could not read that message: {e}")))
+            serde_json::from_str::<ClientMsg>(&text).map_err(|e| {
+                (
+                    ErrorCode::BadMessage,
+                    format!("could not read that message: {e}"),
+                )
+            })
         };
         // Follow me is presence too: throttled, not charged to the rate limit (only the
         // facilitator's is shared; the check is in `workshop`).
@@ -701,8 +709,12 @@ impl Session<'_> {
                  executed, send it again in a moment",
                 self.limit.bucket.per_second()
             );
-            out.msg(&ServerMsg::error("rate_limited", message, command_id))
-                .await?;
+            out.msg(&ServerMsg::error(
+                ErrorCode::RateLimited,
+                message,
+                command_id,
+            ))
+            .await?;
             return Ok(Read::Continue);
         }
         let (command_id, command) = match parsed {
@@ -712,7 +724,7 @@ impl Session<'_> {
             }) => (command_id, command),
             Ok(ClientMsg::Presence { .. }) => return Ok(Read::Continue),
             Ok(ClientMsg::Hello { .. }) => {
-                let msg = ServerMsg::error("bad_message", "hello is said once", None);
+                let msg = ServerMsg::error(ErrorCode::BadMessage, "hello is said once", None);
                 out.msg(&msg).await?;
                 return Ok(Read::Continue);
             }

@@ -5,8 +5,9 @@
 use super::{js_now, BoardClient};
 use crate::recent;
 use leptos::prelude::*;
+use stormwall_core::protocol::close;
 use stormwall_core::protocol::{ClientMsg, Link};
-use stormwall_core::{BoardId, Role};
+use stormwall_core::{BoardId, ErrorCode, Role};
 use uuid::Uuid;
 
 /// What the page says when the facilitator replaced this page's link (the server's words,
@@ -23,15 +24,25 @@ pub enum Refusal {
 }
 
 impl Refusal {
-    /// The refusal an error code or a WebSocket close code stands for, if it is one.
-    pub fn from_code(code: &str, message: &str) -> Option<Refusal> {
+    /// The refusal an error code stands for, if it is one.
+    pub fn from_code(code: ErrorCode, message: &str) -> Option<Refusal> {
         match code {
-            "link_revoked" | "4410" => Some(Refusal::Revoked(if message.is_empty() {
+            ErrorCode::LinkRevoked => Some(Refusal::Revoked(if message.is_empty() {
                 REVOKED.into()
             } else {
                 message.into()
             })),
-            "forbidden" | "unauthorized" | "4403" | "4401" => Some(Refusal::Denied),
+            c if c.ends_access() => Some(Refusal::Denied),
+            _ => None,
+        }
+    }
+
+    /// The refusal a WebSocket close code stands for (the backstop when the error message
+    /// did not arrive first).
+    pub fn from_close(close: u16) -> Option<Refusal> {
+        match close {
+            close::REVOKED => Self::from_code(ErrorCode::LinkRevoked, ""),
+            close::FORBIDDEN | close::UNAUTHORIZED => Some(Refusal::Denied),
             _ => None,
         }
     }

@@ -43,11 +43,11 @@ pub enum SvgError {
 
 impl SvgError {
     /// A stable code for HTTP error bodies, as `Error::code` gives for commands.
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> crate::code::ErrorCode {
         match self {
-            SvgError::UnknownFrame(_) => "unknown_frame",
-            SvgError::AmbiguousFrame { .. } => "ambiguous_frame",
-            SvgError::EmptySelection => "empty_selection",
+            SvgError::UnknownFrame(_) => crate::code::ErrorCode::UnknownFrame,
+            SvgError::AmbiguousFrame { .. } => crate::code::ErrorCode::AmbiguousFrame,
+            SvgError::EmptySelection => crate::code::ErrorCode::EmptySelection,
         }
     }
 }

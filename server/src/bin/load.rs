@@ -17,6 +17,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use stormwall::store::EventStore;
 use stormwall_core::protocol::{ClientMsg, ServerMsg};
+use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Command, Position, StickyId, StickyKind};
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command as Process};
@@ -200,7 +201,7 @@ struct Shared {
     /// send -> ack to the sender (ms).
     acks: Vec<f64>,
     acked: HashSet<Uuid>,
-    errors: HashMap<String, u64>,
+    errors: HashMap<ErrorCode, u64>,
     reconnects: u64,
     /// Fresh welcomes to clients that fell too far behind (events skipped, not received).
     rewelcomes: u64,

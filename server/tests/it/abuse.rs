@@ -13,6 +13,7 @@ use std::time::Duration;
 use stormwall::RunningServer;
 use stormwall_core::export::json;
 use stormwall_core::protocol::{ClientMsg, ServerMsg};
+use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Command, Position, StickyId, StickyKind};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
@@ -56,7 +57,7 @@ async fn a_command_is_charged_the_events_it_produces() {
         ServerMsg::Error {
             code, command_id, ..
         } => {
-            assert_eq!(code, "rate_limited");
+            assert_eq!(code, ErrorCode::RateLimited);
             assert_eq!(command_id, Some(id));
         }
         other => panic!("expected rate_limited, got {other:?}"),

@@ -6,6 +6,7 @@ use crate::common::{add_sticky, create_board, get, key, Client, TestDb};
 use std::time::Duration;
 use stormwall_core::protocol::{ClientMsg, ServerMsg, View};
 use stormwall_core::workshop::{Tally, Timer, VoteStatus};
+use stormwall_core::ErrorCode;
 use stormwall_core::{Command, Phase, Role, StickyKind, VoteId};
 use uuid::Uuid;
 
@@ -36,7 +37,11 @@ async fn every_board_endpoint_needs_a_key_and_a_wrong_one_gets_403() {
         let none = http.get(format!("{base}{path}")).send().await.unwrap();
         assert_eq!(none.status(), 401, "{path} without a key");
         let body: serde_json::Value = none.json().await.unwrap();
-        assert_eq!(body["code"], "unauthorized", "{path}: {body}");
+        assert_eq!(
+            body["code"],
+            ErrorCode::Unauthorized.as_str(),
+            "{path}: {body}"
+        );
         assert!(body["message"].as_str().unwrap().contains("Authorization"));
         let wrong = http
             .get(format!("{base}{path}"))
@@ -46,7 +51,7 @@ async fn every_board_endpoint_needs_a_key_and_a_wrong_one_gets_403() {
             .unwrap();
         assert_eq!(wrong.status(), 403, "{path} with a wrong key");
         let body: serde_json::Value = wrong.json().await.unwrap();
-        assert_eq!(body["code"], "forbidden");
+        assert_eq!(body["code"], ErrorCode::Forbidden.as_str());
         for role in [Role::View, Role::Edit, Role::Facilitator] {
             let ok = http
                 .get(format!("{base}{path}"))
@@ -139,7 +144,7 @@ async fn a_socket_without_hello_or_with_a_wrong_key_is_closed_with_a_reason() {
     let (code, before) = c.closed().await;
     assert_eq!(code, 4401);
     assert!(
-        matches!(&before[..], [ServerMsg::Error { code, .. }] if code == "unauthorized"),
+        matches!(&before[..], [ServerMsg::Error { code, .. }] if *code == ErrorCode::Unauthorized),
         "{before:?}"
     );
     // A wrong key.
@@ -150,7 +155,7 @@ async fn a_socket_without_hello_or_with_a_wrong_key_is_closed_with_a_reason() {
     assert_eq!(code, 4403);
     assert!(
         matches!(&before[..], [ServerMsg::Error { code, message, .. }]
-            if code == "forbidden" && message.contains("revoked or mistyped")),
+            if *code == ErrorCode::Forbidden && message.contains("revoked or mistyped")),
         "{before:?}"
     );
     // Nothing was stored.
@@ -190,7 +195,7 @@ async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
             ServerMsg::Error {
                 code, command_id, ..
             } => {
-                assert_eq!(code, "read_only");
+                assert_eq!(code, ErrorCode::ReadOnly);
                 assert_eq!(command_id, Some(id));
             }
             other => panic!("expected read_only for {id}, got {other:?}"),
@@ -204,7 +209,7 @@ async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
     // An editor may edit, not run the workshop.
     editor.command(Command::LockBoard).await;
     match editor.recv().await {
-        ServerMsg::Error { code, .. } => assert_eq!(code, "facilitator_only"),
+        ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::FacilitatorOnly),
         other => panic!("{other:?}"),
     }
 }
@@ -226,7 +231,7 @@ async fn a_rotated_link_stops_working_at_once() {
     loop {
         match editor.recv_workshop().await {
             ServerMsg::Error { code, .. } => {
-                assert_eq!(code, "facilitator_only");
+                assert_eq!(code, ErrorCode::FacilitatorOnly);
                 break;
             }
             ServerMsg::Access { .. } => continue, // its own, on joining
@@ -247,7 +252,7 @@ async fn a_rotated_link_stops_working_at_once() {
         before
             .iter()
             .any(|m| matches!(m, ServerMsg::Error { code, message, .. }
-            if code == "link_revoked"
+            if *code == ErrorCode::LinkRevoked
                 && message == "This link was revoked; ask the facilitator for a new one.")),
         "{before:?}"
     );
@@ -272,7 +277,7 @@ async fn a_rotated_link_stops_working_at_once() {
     // The viewer was not affected: their link still works.
     viewer.command(add_sticky("still read only")).await;
     match viewer.recv().await {
-        ServerMsg::Error { code, .. } => assert_eq!(code, "read_only"),
+        ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::ReadOnly),
         other => panic!("the viewer was disconnected? {other:?}"),
     }
     // A facilitator rotating their own link keeps their connection, under the new key.
@@ -349,7 +354,7 @@ async fn the_timer_runs_on_the_servers_clock_and_survives_a_reconnect() {
     let (mut viewer, _) = Client::join_with_key(&server, board, &key(board, Role::View)).await;
     viewer.command(Command::StopTimer).await;
     match viewer.recv().await {
-        ServerMsg::Error { code, .. } => assert_eq!(code, "read_only"),
+        ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::ReadOnly),
         other => panic!("{other:?}"),
     }
 }
@@ -445,7 +450,7 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
         }
     }
     match dot(&mut ann, vote, b, true).await {
-        ServerMsg::Error { code, .. } => assert_eq!(code, "no_dots_left"),
+        ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::NoDotsLeft),
         other => panic!("{other:?}"),
     }
     match dot(&mut bob, vote, b, true).await {
@@ -462,7 +467,7 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
     loop {
         match dot(&mut viewer, vote, a, true).await {
             ServerMsg::Error { code, .. } => {
-                assert_eq!(code, "read_only");
+                assert_eq!(code, ErrorCode::ReadOnly);
                 break;
             }
             ServerMsg::Ballot { dots, .. } if dots.is_empty() => continue, // on joining
@@ -620,7 +625,7 @@ async fn follow_me_reaches_everyone_but_only_from_the_facilitator() {
     // An editor cannot lead.
     ann.send(&ClientMsg::Follow { view: Some(view) }).await;
     match ann.recv_workshop().await {
-        ServerMsg::Error { code, .. } => assert_eq!(code, "facilitator_only"),
+        ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::FacilitatorOnly),
         other => panic!("{other:?}"),
     }
     // The leader leaving ends it for everyone.

@@ -2,6 +2,7 @@
 
 use crate::common::{create_board, get, import_board, Client, TestDb};
 use std::io::Read;
+use stormwall_core::ErrorCode;
 use stormwall_core::{
     BoardId, Command, ConnectorId, Field, FrameId, Position, Rect, StickyId, StickyKind,
 };
@@ -257,7 +258,7 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
         "an error is not a picture: the usual policy"
     );
     let body: serde_json::Value = unknown_frame.json().await.unwrap();
-    assert_eq!(body["code"], "unknown_frame");
+    assert_eq!(body["code"], ErrorCode::UnknownFrame.as_str());
     assert!(body["message"].as_str().unwrap().contains("Shipping"));
     let unknown_board = get(format!(
         "http://{}/api/boards/{}/export/svg",

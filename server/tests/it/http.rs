@@ -2,6 +2,7 @@
 
 use crate::common::{create_board, get, TestDb};
 use stormwall::store::{EventStore, StoreError};
+use stormwall_core::ErrorCode;
 use uuid::Uuid;
 
 #[tokio::test]
@@ -43,7 +44,7 @@ async fn a_board_with_a_blank_title_is_refused_clearly() {
         .unwrap();
     assert_eq!(resp.status(), 422);
     let body: serde_json::Value = resp.json().await.unwrap();
-    assert_eq!(body["code"], "empty_title");
+    assert_eq!(body["code"], ErrorCode::EmptyTitle.as_str());
     server.stop().await;
     let store = EventStore::open_read_only(&db.url()).await.unwrap();
     assert!(
@@ -89,7 +90,7 @@ async fn unknown_boards_open_nothing_anywhere() {
     let (code, before) = c.closed().await;
     assert_eq!(code, 4403);
     assert!(
-        matches!(&before[..], [stormwall_core::protocol::ServerMsg::Error { code, .. }] if code == "forbidden"),
+        matches!(&before[..], [stormwall_core::protocol::ServerMsg::Error { code, .. }] if *code == ErrorCode::Forbidden),
         "{before:?}"
     );
     // Not even an id: 404 at the upgrade.

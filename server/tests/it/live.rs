@@ -7,6 +7,7 @@ use stormwall::actor::BoardHandle;
 use stormwall::store::{EventStore, Synchronous};
 use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::ServerMsg;
+use stormwall_core::ErrorCode;
 use stormwall_core::{Board, BoardId, Command, Position, Role, StickyId};
 use uuid::Uuid;
 
@@ -58,7 +59,10 @@ async fn commands_queued_together_are_committed_together_and_each_acknowledged()
     assert_eq!(answers[98].as_ref().unwrap(), &100);
     assert_eq!(answers[99].as_ref().unwrap(), &100);
     // the blank one was refused alone,
-    assert_eq!(answers[100].as_ref().unwrap_err().code(), "empty_text");
+    assert_eq!(
+        answers[100].as_ref().unwrap_err().code(),
+        ErrorCode::EmptyText
+    );
     // and the log is contiguous and holds what memory holds.
     let log = store.load(id).await.unwrap();
     assert_eq!(
@@ -195,7 +199,7 @@ async fn commands_over_the_rate_are_refused_by_id_so_the_client_can_resend_them(
             ServerMsg::Error {
                 code, command_id, ..
             } => {
-                assert_eq!(code, "rate_limited");
+                assert_eq!(code, ErrorCode::RateLimited);
                 limited.push(command_id.expect("the refused command's id"));
             }
             ServerMsg::Event { .. } => {}
@@ -306,10 +310,7 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
     else {
         panic!("an error")
     };
-    assert_eq!(
-        (code.as_str(), command_id),
-        ("text_too_long", Some(too_long))
-    );
+    assert_eq!((code, command_id), (ErrorCode::TextTooLong, Some(too_long)));
 
     let one_more = alice.command(add_sticky("One Too Many")).await;
     let ServerMsg::Error {
@@ -321,8 +322,8 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
         panic!("an error")
     };
     assert_eq!(
-        (code.as_str(), command_id),
-        ("too_many_stickies", Some(one_more))
+        (code, command_id),
+        (ErrorCode::TooManyStickies, Some(one_more))
     );
     assert!(
         message.contains("5000") || message.contains("5,000"),

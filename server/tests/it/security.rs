@@ -8,6 +8,7 @@ use stormwall::store::{EventStore, StoreError};
 use stormwall::{Config, RunningServer};
 use stormwall_core::limits::{MAX_BOARD_FILE_BYTES, MAX_STICKIES, MAX_TEXT_CHARS};
 use stormwall_core::protocol::{BoardSummary, ServerMsg};
+use stormwall_core::ErrorCode;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -160,7 +161,7 @@ async fn cross_site_requests_are_refused_on_every_state_changing_endpoint() {
                 .unwrap();
             assert_eq!(resp.status(), 403, "{url} with {header}: {value}");
             let text = resp.text().await.unwrap();
-            assert!(text.contains("cross_site"), "{text}");
+            assert!(text.contains(ErrorCode::CrossSite.as_str()), "{text}");
         }
     }
     assert_eq!(board_count(&db).await, 0, "nothing was created");

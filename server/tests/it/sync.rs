@@ -2,6 +2,7 @@
 
 use crate::common::{create_board, Client, TestDb};
 use stormwall_core::protocol::{ServerMsg, PROTOCOL_VERSION};
+use stormwall_core::ErrorCode;
 use stormwall_core::{Board, Command, Event, Position, StickyId, StickyKind};
 use uuid::Uuid;
 
@@ -97,14 +98,14 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     else {
         panic!()
     };
-    assert_eq!((code.as_str(), command_id), ("bad_message", None));
+    assert_eq!((code, command_id), (ErrorCode::BadMessage, None));
     assert!(message.contains("could not read"), "{message}");
 
     alice.send_raw(r#"{"type":"teleport"}"#).await;
     let ServerMsg::Error { code, .. } = alice.recv().await else {
         panic!()
     };
-    assert_eq!(code, "bad_message");
+    assert_eq!(code, ErrorCode::BadMessage);
 
     let bad_kind = format!(
         r#"{{"type":"command","command_id":"{}","command":{{"type":"add_sticky","id":"{}","kind":"sticker","text":"x","pos":{{"x":0,"y":0}}}}}}"#,
@@ -115,7 +116,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     let ServerMsg::Error { code, message, .. } = alice.recv().await else {
         panic!()
     };
-    assert_eq!(code, "bad_message");
+    assert_eq!(code, ErrorCode::BadMessage);
     assert!(
         message.contains("invalid sticky kind \"sticker\""),
         "{message}"
@@ -125,7 +126,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     let ServerMsg::Error { code, .. } = alice.recv().await else {
         panic!()
     };
-    assert_eq!(code, "message_too_large");
+    assert_eq!(code, ErrorCode::MessageTooLarge);
 
     // A command the core rejects: the core's error, to this client only.
     let ghost = sticky();
@@ -138,7 +139,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     else {
         panic!()
     };
-    assert_eq!((code.as_str(), cid), ("unknown_sticky", Some(command_id)));
+    assert_eq!((code, cid), (ErrorCode::UnknownSticky, Some(command_id)));
     assert!(message.contains(&ghost.to_string()));
     let command_id = alice
         .command(Command::EditStickyText {
@@ -149,7 +150,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     let ServerMsg::Error { code, .. } = alice.recv().await else {
         panic!()
     };
-    assert_eq!(code, "unknown_sticky", "{command_id}");
+    assert_eq!(code, ErrorCode::UnknownSticky, "{command_id}");
     bob.expect_silence().await;
 
     // The same socket still works, and nothing of the above was stored.
@@ -258,8 +259,8 @@ async fn a_batch_that_fails_half_way_stores_nothing() {
         panic!()
     };
     assert_eq!(
-        (code.as_str(), cid),
-        ("frame_size_out_of_range", Some(command_id))
+        (code, cid),
+        (ErrorCode::FrameSizeOutOfRange, Some(command_id))
     );
     let (state, seq) = Client::board_now(&server, board).await;
     assert_eq!(seq, 1, "nothing partial was stored");
@@ -419,7 +420,7 @@ async fn a_flood_is_rate_limited_with_an_error_and_the_socket_recovers() {
         else {
             panic!("an error")
         };
-        if code == "rate_limited" {
+        if code == ErrorCode::RateLimited {
             assert_eq!(command_id, None, "\"{{}}\" is not a command");
             limited += 1;
         }
