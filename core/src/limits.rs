@@ -16,6 +16,11 @@ pub const MAX_COORDINATE: i32 = 1_000_000;
 /// below this; anything bigger is refused with an error (and the socket stays open).
 pub const MAX_MESSAGE_BYTES: usize = 64 * 1024;
 
+/// A connection may send bursts of this many events' worth of commands (see `pace`)...
+pub const BURST: f64 = 200.0;
+/// ...and this many a second on average (the server's `--rate-limit` default).
+pub const DEFAULT_RATE: f64 = 50.0;
+
 /// Longest frame (bounded context) name and connector label, in characters.
 pub const MAX_NAME_CHARS: usize = 80;
 

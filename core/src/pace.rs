@@ -2,10 +2,8 @@
 //! the browser paces its own sends under it. Time comes in as seconds from any fixed origin,
 //! so the core stays free of clocks.
 
-/// A connection may send bursts of this many events' worth of commands...
-pub const BURST: f64 = 200.0;
-/// ...and this many a second on average (the server's `--rate-limit` default).
-pub const DEFAULT_RATE: f64 = 50.0;
+// The numbers live with the other limits; kept here too, where the client paces by them.
+pub use crate::limits::{BURST, DEFAULT_RATE};
 
 /// A token bucket that may go into debt: a command is let through while the bucket holds at
 /// least one token, and then charged what it really cost (the events it produced), so one

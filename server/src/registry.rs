@@ -37,7 +37,7 @@ impl Default for Settings {
     fn default() -> Self {
         Self {
             snapshot_every: 500,
-            rate_limit: stormwall_core::pace::DEFAULT_RATE,
+            rate_limit: stormwall_core::limits::DEFAULT_RATE,
             idle_board: Duration::from_secs(300),
             max_connections: 1000,
             max_connections_per_address: 50,
