@@ -13,6 +13,8 @@
 //! - [`code`]: every error code on the wire (`ErrorCode`), serialised as its snake_case name.
 //! - [`limits`]: the size limits every layer agrees on.
 //! - [`pace`]: the rate limit's token bucket (the server enforces it, the browser paces under it).
+//! - [`sync`]: the client's side of the protocol as a pure state machine (optimistic view,
+//!   pending commands, rebase and rollback, outbox and pacing, resend, undo/redo).
 //! - [`sample`]: boards of a given size, for benchmarks and load tests.
 //! - [`text`]: rules for people's text that hold everywhere (invisible characters, display names).
 //! - [`workshop`]: roles, phases, the timer and dot votes (the facilitator's kit).
@@ -33,6 +35,7 @@ pub mod limits;
 pub mod pace;
 pub mod protocol;
 pub mod sample;
+pub mod sync;
 pub mod text;
 pub mod undo;
 pub mod workshop;

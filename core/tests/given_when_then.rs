@@ -326,8 +326,14 @@ fn delete_keeps_the_stacking_order_of_the_other_stickies() {
 
 #[test]
 fn error_codes_are_stable_snake_case() {
-    assert_eq!(Error::UnknownSticky(sticky(1)).code().as_str(), "unknown_sticky");
-    assert_eq!(Error::TextTooLong { len: 2 }.code().as_str(), "text_too_long");
+    assert_eq!(
+        Error::UnknownSticky(sticky(1)).code().as_str(),
+        "unknown_sticky"
+    );
+    assert_eq!(
+        Error::TextTooLong { len: 2 }.code().as_str(),
+        "text_too_long"
+    );
 }
 
 #[test]

@@ -2,6 +2,7 @@
 #![allow(dead_code)]
 
 pub mod boards;
+pub mod sim;
 
 use stormwall_core::*;
 use uuid::Uuid;
