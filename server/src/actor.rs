@@ -9,7 +9,8 @@
 //! in memory only.
 
 use crate::access::{self, Granted, Keys, LinkRow};
-use crate::store::{Appended, EventStore, StoreError};
+use crate::event_log::EventLog;
+use crate::store::{Appended, StoreError};
 use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -248,7 +249,7 @@ impl BoardHandle {
     /// Starts the actor for a new board whose log has been loaded into `board` up to `seq`,
     /// with its links and no executed commands known.
     pub fn spawn(
-        store: EventStore,
+        store: impl EventLog,
         board: Board,
         seq: u64,
         snapshot_every: u64,
@@ -265,7 +266,7 @@ impl BoardHandle {
     /// As `spawn`, knowing what was read with the board (see [`Opening`]). It writes a
     /// snapshot every `snapshot_every` events or so (0: never; see `maybe_snapshot`).
     pub fn spawn_with(
-        store: EventStore,
+        store: impl EventLog,
         board: Board,
         seq: u64,
         snapshot_every: u64,
@@ -434,8 +435,8 @@ impl BoardHandle {
     }
 }
 
-struct BoardActor {
-    store: EventStore,
+struct BoardActor<L> {
+    store: L,
     /// Shared with exports and snapshots while they read it; copied only if it changes then.
     board: Arc<Board>,
     seq: u64,
@@ -469,7 +470,7 @@ enum Outcome {
     Committed(Done),
 }
 
-impl BoardActor {
+impl<L: EventLog> BoardActor<L> {
     async fn run(mut self, mut rx: mpsc::Receiver<Msg>) {
         while let Some(msg) = rx.recv().await {
             let Msg::Execute(first) = msg else {
@@ -804,11 +805,7 @@ impl BoardActor {
                     events,
                 })
                 .collect();
-            match self
-                .store
-                .append_batch(self.board.id, start_seq, &appended)
-                .await
-            {
+            match self.store.commit(self.board.id, start_seq, &appended).await {
                 Ok(()) => None,
                 Err(e) => {
                     tracing::error!(board = %self.board.id, error = %e, commands = stored.len(), "append failed");

@@ -3,6 +3,7 @@
 //! # Layout
 //! - [`config`]: command line and environment (`--database`/`DATABASE_URL`, `--addr`/`LEPTOS_SITE_ADDR`).
 //! - [`store`]: the SQLite event store (append-only log, board list projection, file lock).
+//! - [`event_log`]: the trait the actor stores through; [`flaky`]: its failing test double.
 //! - [`actor`]: the board actor, the only writer of its board's events.
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
 //! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
@@ -16,7 +17,9 @@ pub mod access;
 pub mod actor;
 pub mod cli;
 pub mod config;
+pub mod event_log;
 pub mod export;
+pub mod flaky;
 pub mod guard;
 pub mod http;
 pub mod registry;

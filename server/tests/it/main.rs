@@ -6,6 +6,7 @@ mod common;
 
 mod abuse;
 mod access;
+mod commit_failure;
 mod crash;
 mod exports;
 mod history;
