@@ -564,7 +564,7 @@ fn Wall(summary: BoardSummary, role: Role, key: String) -> impl IntoView {
             </Show>
             {move || client.access.refused.get().map(|r| view! {
                 <div class="access-ended" role="alertdialog" aria-modal="true">
-                    {opening::closed("You are no longer on this board", r.message())}
+                    {opening::closed(r.title(), r.message())}
                 </div>
             })}
         </div>

@@ -98,7 +98,7 @@ pub(super) fn TopBar(
                         class="tool-button undo"
                         title="Undo your last change (Ctrl+Z)"
                         aria-label="Undo"
-                        disabled=move || client.undo_stack.with(|s| s.is_empty())
+                        disabled=move || !client.can_undo.get()
                         on:click=move |_| client.undo()
                     >
                         "↶"
@@ -107,7 +107,7 @@ pub(super) fn TopBar(
                         class="tool-button redo"
                         title="Redo (Shift+Ctrl+Z)"
                         aria-label="Redo"
-                        disabled=move || client.redo_stack.with(|s| s.is_empty())
+                        disabled=move || !client.can_redo.get()
                         on:click=move |_| client.redo()
                     >
                         "↷"

@@ -21,6 +21,8 @@ pub enum Refusal {
     Revoked(String),
     /// The key never opened this board (wrong, or revoked before this page connected).
     Denied,
+    /// The server speaks a newer (or older) protocol than this page: reload.
+    Outdated(String),
 }
 
 impl Refusal {
@@ -47,10 +49,19 @@ impl Refusal {
         }
     }
 
+    /// The heading the page shows above the message.
+    pub fn title(&self) -> &'static str {
+        match self {
+            Refusal::Outdated(_) => "This page is out of date",
+            _ => "You are no longer on this board",
+        }
+    }
+
     pub fn message(&self) -> &str {
         match self {
             Refusal::Revoked(m) => m,
             Refusal::Denied => crate::api::DENIED,
+            Refusal::Outdated(m) => m,
         }
     }
 }

@@ -176,13 +176,6 @@ impl BoardClient {
 
     /// Sends a message that is not a command, when the connection is up; false otherwise.
     pub(super) fn send_msg(&self, msg: &ClientMsg) -> bool {
-        if self.status.get_untracked() != ConnStatus::Live {
-            return false;
-        }
-        let text = serde_json::to_string(msg).expect("client messages always serialise");
-        self.with_socket(|ws| {
-            ws.filter(|ws| ws.ready_state() == web_sys::WebSocket::OPEN)
-                .is_some_and(|ws| ws.send_with_str(&text).is_ok())
-        })
+        self.status.get_untracked() == ConnStatus::Live && self.send_now(msg)
     }
 }
