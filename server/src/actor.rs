@@ -1,15 +1,18 @@
 //! The board actor: one tokio task per open board, the only writer of that board's events.
 //!
-//! It runs the core's `execute` for each command, appends the events to the store, and only
-//! after the commit applies them and broadcasts them with their sequence numbers. Commands
+//! A batch of commands goes through three steps: decide (rights, the server's stamps and the
+//! core's `execute`, on a working copy of the board), commit (the events appended to the
+//! store), publish (only after the commit: the working copy becomes the live board, the
+//! events are broadcast with their sequence numbers, each command is answered). Commands
 //! that queue up while a commit is on disk are committed together (group commit: one
 //! transaction, one fsync), each still acknowledged only after that commit. Joining is a
 //! message too, so a new participant's snapshot and its event subscription start at exactly
-//! the same point in the log. Presence (who is here, pointers, editing) lives here as well,
-//! in memory only.
+//! the same point in the log. Presence (who is here, pointers, editing) is kept here as well,
+//! in memory only (see `roster`).
 
 use crate::access::{self, Granted, Keys, LinkRow};
 use crate::event_log::EventLog;
+use crate::roster::Roster;
 use crate::store::{Appended, StoreError};
 use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
@@ -30,12 +33,6 @@ const BROADCAST_BUFFER: usize = 1024;
 const PRESENCE_BUFFER: usize = 256;
 /// Most commands in one group commit.
 const MAX_BATCH: usize = 512;
-
-/// Pointer colours, handed out in order to the people on a board.
-const COLOURS: [&str; 10] = [
-    "#e8590c", "#1971c2", "#2f9e44", "#9c36b5", "#c2255c", "#0c8599", "#e67700", "#5f3dc4",
-    "#087f5b", "#495057",
-];
 
 /// A text message as it goes on the wire: JSON serialised once, shared (a cheap clone) by
 /// every session.
@@ -281,7 +278,7 @@ impl BoardHandle {
             seq,
             events: broadcast::channel(BROADCAST_BUFFER).0,
             presence: broadcast::channel(PRESENCE_BUFFER).0,
-            roster: Vec::new(),
+            roster: Roster::default(),
             welcome: None,
             snapshot_every,
             snapshot_seq: seq,
@@ -291,7 +288,6 @@ impl BoardHandle {
             links: opening.links,
             generations: watch::channel([0; 3]).0,
             ballots: opening.ballots,
-            leading: None,
         };
         tokio::spawn(async move {
             actor.run(rx).await;
@@ -442,8 +438,8 @@ struct BoardActor<L> {
     seq: u64,
     events: broadcast::Sender<Arc<Outgoing>>,
     presence: broadcast::Sender<Arc<PresenceOut>>,
-    /// The people connected, in the order they came.
-    roster: Vec<Participant>,
+    /// The people connected, their presence, and who leads the room's view.
+    roster: Roster,
     /// The `welcome` for the board at a seq, kept while the board does not change.
     welcome: Option<(u64, Wire)>,
     snapshot_every: u64,
@@ -458,8 +454,6 @@ struct BoardActor<L> {
     generations: watch::Sender<Generations>,
     /// The open vote's dots by voter; never sent to anyone but the voter before the reveal.
     ballots: HashMap<String, Vec<StickyId>>,
-    /// The facilitator leading everyone's view, and where they look.
-    leading: Option<(Uuid, View)>,
 }
 
 /// What a command in a group commit comes to, once the commit is known.
@@ -468,6 +462,123 @@ enum Outcome {
     Known(Result<Done, BoardError>),
     /// Its outcome, once the commit succeeds.
     Committed(Done),
+}
+
+/// One command's share of a batch's commit.
+struct Stored {
+    command_id: Option<Uuid>,
+    author: Option<String>,
+    events: Vec<Event>,
+}
+
+/// A batch decided: the board after it (the working copy), the events to store, and every
+/// command's answer to come.
+struct Decided {
+    board: Arc<Board>,
+    stored: Vec<Stored>,
+    outcomes: Vec<(oneshot::Sender<Result<Done, BoardError>>, Outcome)>,
+}
+
+/// Decide: each command of the batch, in order, checked against the role's rights, stamped
+/// with the server's clock (`now`) and the kept ballots, and executed on `board` (the
+/// working copy). `seq` is the board's seq; `earlier` the outcomes of commands already
+/// stored. Pure: nothing is stored, sent or answered here.
+fn decide(
+    mut board: Arc<Board>,
+    seq: u64,
+    ballots: &HashMap<String, Vec<StickyId>>,
+    earlier: &HashMap<Uuid, u64>,
+    now: i64,
+    batch: Vec<Execute>,
+) -> Decided {
+    let mut seq = seq;
+    let mut outcomes = Vec::with_capacity(batch.len());
+    let mut stored = Vec::new();
+    let mut in_batch: HashMap<Uuid, u64> = HashMap::new();
+    for Execute {
+        command_id,
+        author,
+        role,
+        mut command,
+        reply,
+    } in batch
+    {
+        // A retried command gets its original outcome; it never produces events twice.
+        if let Some(c) = command_id {
+            if let Some(&done) = earlier.get(&c) {
+                let done = Done {
+                    seq: done,
+                    events: 0,
+                };
+                outcomes.push((reply, Outcome::Known(Ok(done))));
+                continue;
+            }
+            if let Some(&done) = in_batch.get(&c) {
+                let done = Done {
+                    seq: done,
+                    events: 0,
+                };
+                outcomes.push((reply, Outcome::Committed(done)));
+                continue;
+            }
+        }
+        // Rights are checked here, by the board's only writer, whatever the door checked.
+        if let Err(e) = authorize(role, &command) {
+            outcomes.push((reply, Outcome::Known(Err(e.into()))));
+            continue;
+        }
+        // The server's clock and the kept ballots, never a client's word for them.
+        let current = &board;
+        command.stamp(now, || {
+            workshop::tally(current, ballots.values().map(Vec::as_slice))
+        });
+        // Each command sees the ones before it in the batch.
+        match execute(&board, command) {
+            Err(e) => outcomes.push((reply, Outcome::Known(Err(e.into())))),
+            Ok(events) => {
+                if !events.is_empty() {
+                    let working = Arc::make_mut(&mut board);
+                    for event in &events {
+                        working.apply_mut(event);
+                    }
+                }
+                let count = events.len() as u64;
+                seq += count;
+                if !events.is_empty() {
+                    if let Some(c) = command_id {
+                        in_batch.insert(c, seq);
+                    }
+                    stored.push(Stored {
+                        command_id,
+                        author,
+                        events,
+                    });
+                }
+                let done = Done { seq, events: count };
+                outcomes.push((reply, Outcome::Committed(done)));
+            }
+        }
+    }
+    Decided {
+        board,
+        stored,
+        outcomes,
+    }
+}
+
+/// Answers every command of a batch: those that depend on the commit get its failure, if any.
+fn answer(
+    outcomes: Vec<(oneshot::Sender<Result<Done, BoardError>>, Outcome)>,
+    failure: Option<&Arc<StoreError>>,
+) {
+    for (reply, outcome) in outcomes {
+        let answer = match (outcome, failure) {
+            (Outcome::Known(answer), _) => answer,
+            (Outcome::Committed(done), None) => Ok(done),
+            (Outcome::Committed(_), Some(e)) => Err(BoardError::Storage(e.clone())),
+        };
+        let _ = reply.send(answer);
+    }
 }
 
 impl<L: EventLog> BoardActor<L> {
@@ -510,7 +621,9 @@ impl<L: EventLog> BoardActor<L> {
                     let _ = reply.send(Err(BoardError::Denied));
                     return;
                 };
-                self.arrive(who.id, who.name, granted.role);
+                if let Some(arrived) = self.roster.arrive(who.id, who.name, granted.role) {
+                    self.share(who.id, &arrived);
+                }
                 let ballot = self.open_vote().map(|vote| {
                     let dots = self.ballots.get(&who.voter).cloned().unwrap_or_default();
                     (vote, dots)
@@ -520,11 +633,11 @@ impl<L: EventLog> BoardActor<L> {
                     welcome: self.welcome(),
                     events: self.events.subscribe(),
                     presence: self.presence.subscribe(),
-                    roster: self.roster.clone(),
+                    roster: self.roster.participants().to_vec(),
                     granted,
                     revocations: self.generations.subscribe(),
                     ballot,
-                    leading: self.leading,
+                    leading: self.roster.leading(),
                 }));
             }
             Msg::Authorize { key, reply } => {
@@ -543,42 +656,22 @@ impl<L: EventLog> BoardActor<L> {
                 let _ = reply.send(self.dot(voter, vote, sticky, add).await);
             }
             Msg::Follow { id, view } => {
-                let leads = self
-                    .roster
-                    .iter()
-                    .any(|p| p.id == id && p.role == Role::Facilitator);
-                if !leads {
-                    return;
+                if let Some(follow) = self.roster.follow(id, view) {
+                    self.share(id, &follow);
                 }
-                self.leading = view.map(|v| (id, v));
-                self.share(id, &ServerMsg::Follow { leader: id, view });
             }
             Msg::Presence {
                 id,
                 cursor,
                 editing,
             } => {
-                let Some(p) = self.roster.iter_mut().find(|p| p.id == id) else {
-                    return;
-                };
-                p.cursor = cursor;
-                p.editing = editing;
-                let participant = p.clone();
-                self.share(id, &ServerMsg::Presence { participant });
+                if let Some(presence) = self.roster.update(id, cursor, editing) {
+                    self.share(id, &presence);
+                }
             }
             Msg::Leave { id } => {
-                let before = self.roster.len();
-                self.roster.retain(|p| p.id != id);
-                if self.roster.len() != before {
-                    self.share(id, &ServerMsg::Left { participant_id: id });
-                }
-                if self.leading.is_some_and(|(leader, _)| leader == id) {
-                    self.leading = None;
-                    let stop = ServerMsg::Follow {
-                        leader: id,
-                        view: None,
-                    };
-                    self.share(id, &stop);
+                for msg in self.roster.leave(id) {
+                    self.share(id, &msg);
                 }
             }
             Msg::Execute(_) => unreachable!("commands are batched by run"),
@@ -662,27 +755,6 @@ impl<L: EventLog> BoardActor<L> {
         Ok(dots)
     }
 
-    /// Adds a participant (or keeps them, on a rejoin) and tells the others.
-    fn arrive(&mut self, id: Uuid, name: String, role: Role) {
-        if self.roster.iter().any(|p| p.id == id) {
-            return;
-        }
-        let colour = COLOURS
-            .iter()
-            .find(|c| !self.roster.iter().any(|p| p.colour == **c))
-            .unwrap_or(&COLOURS[self.roster.len() % COLOURS.len()]);
-        let participant = Participant {
-            id,
-            name,
-            colour: (*colour).to_owned(),
-            cursor: None,
-            editing: None,
-            role,
-        };
-        self.roster.push(participant.clone());
-        self.share(id, &ServerMsg::Presence { participant });
-    }
-
     fn share(&self, from: Uuid, msg: &ServerMsg) {
         let json = serde_json::to_string(msg).expect("server messages always serialise");
         // No receivers is fine: nobody is watching.
@@ -713,7 +785,8 @@ impl<L: EventLog> BoardActor<L> {
     }
 
     /// Executes a batch of commands in order, stores all their events in one transaction and
-    /// answers each. Returns false when the board cannot go on (see `reload`).
+    /// answers each: decide, commit, publish. Returns false when the board cannot go on (see
+    /// `reload`).
     async fn execute_batch(&mut self, batch: Vec<Execute>) -> bool {
         let earlier = match self.earlier_outcomes(&batch).await {
             Ok(earlier) => earlier,
@@ -726,133 +799,86 @@ impl<L: EventLog> BoardActor<L> {
                 return true;
             }
         };
+        // The live board moves into the working copy rather than being copied (a board nobody
+        // else holds is changed in place); it comes back when published, or is rebuilt from
+        // the store should the commit fail. The empty board standing in meanwhile is read
+        // for its id alone.
+        let id = self.board.id;
+        let live = std::mem::replace(&mut self.board, Arc::new(Board::new(id)));
+        let decided = decide(live, self.seq, &self.ballots, &earlier, now_ms(), batch);
+        match self.commit(&decided).await {
+            Ok(()) => {
+                self.publish(decided);
+                true
+            }
+            Err(e) => {
+                tracing::error!(board = %decided.board.id, error = %e, commands = decided.stored.len(), "append failed");
+                let healthy = self.reload().await;
+                answer(decided.outcomes, Some(&Arc::new(e)));
+                healthy
+            }
+        }
+    }
+
+    /// Commit: the decided events go to the store in one transaction (none: nothing to do).
+    async fn commit(&self, decided: &Decided) -> Result<(), StoreError> {
+        if decided.stored.is_empty() {
+            return Ok(());
+        }
+        let appended: Vec<Appended> = decided
+            .stored
+            .iter()
+            .map(|s| Appended {
+                command_id: s.command_id,
+                author: s.author.as_deref(),
+                events: &s.events,
+            })
+            .collect();
+        self.store
+            .commit(decided.board.id, self.seq, &appended)
+            .await
+    }
+
+    /// Publish, once stored: the decided board becomes the live one, its events go out with
+    /// their seqs (now, and only now, they become visible), and every command is answered.
+    fn publish(&mut self, decided: Decided) {
+        let Decided {
+            board,
+            stored,
+            outcomes,
+        } = decided;
+        self.board = board;
         let start_seq = self.seq;
-        let mut seq = self.seq;
-        let mut outcomes = Vec::with_capacity(batch.len());
-        let mut stored: Vec<(Option<Uuid>, Option<String>, Vec<Event>)> = Vec::new();
-        let mut in_batch: HashMap<Uuid, u64> = HashMap::new();
-        for Execute {
-            command_id,
-            author,
-            role,
-            mut command,
-            reply,
-        } in batch
+        for Stored {
+            command_id, events, ..
+        } in stored
         {
-            // A retried command gets its original outcome; it never produces events twice.
+            for event in events {
+                self.seq += 1;
+                let msg = ServerMsg::Event {
+                    seq: self.seq,
+                    command_id,
+                    event,
+                };
+                let json = serde_json::to_string(&msg).expect("server messages always serialise");
+                self.backlog_bytes += json.len();
+                let _ = self.events.send(Arc::new(Outgoing {
+                    seq: self.seq,
+                    json: json.into(),
+                }));
+            }
             if let Some(c) = command_id {
-                if let Some(&done) = earlier.get(&c) {
-                    let done = Done {
-                        seq: done,
-                        events: 0,
-                    };
-                    outcomes.push((reply, Outcome::Known(Ok(done))));
-                    continue;
-                }
-                if let Some(&done) = in_batch.get(&c) {
-                    let done = Done {
-                        seq: done,
-                        events: 0,
-                    };
-                    outcomes.push((reply, Outcome::Committed(done)));
-                    continue;
-                }
-            }
-            // Rights are checked here, by the board's only writer, whatever the door checked.
-            if let Err(e) = authorize(role, &command) {
-                outcomes.push((reply, Outcome::Known(Err(e.into()))));
-                continue;
-            }
-            // The server's clock and the kept ballots, never a client's word for them.
-            let board = &self.board;
-            let ballots = &self.ballots;
-            command.stamp(now_ms(), || {
-                workshop::tally(board, ballots.values().map(Vec::as_slice))
-            });
-            // Each command sees the ones before it in the batch: the board is updated at once
-            // and rebuilt from the log should the commit fail.
-            match execute(&self.board, command) {
-                Err(e) => outcomes.push((reply, Outcome::Known(Err(e.into())))),
-                Ok(events) => {
-                    if !events.is_empty() {
-                        let board = Arc::make_mut(&mut self.board);
-                        for event in &events {
-                            board.apply_mut(event);
-                        }
-                    }
-                    let count = events.len() as u64;
-                    seq += count;
-                    if !events.is_empty() {
-                        if let Some(c) = command_id {
-                            in_batch.insert(c, seq);
-                        }
-                        stored.push((command_id, author, events));
-                    }
-                    let done = Done { seq, events: count };
-                    outcomes.push((reply, Outcome::Committed(done)));
-                }
+                self.executed.insert(c, self.seq);
             }
         }
-        let mut healthy = true;
-        let failure = if stored.is_empty() {
-            None
-        } else {
-            let appended: Vec<Appended> = stored
-                .iter()
-                .map(|(command_id, author, events)| Appended {
-                    command_id: *command_id,
-                    author: author.as_deref(),
-                    events,
-                })
-                .collect();
-            match self.store.commit(self.board.id, start_seq, &appended).await {
-                Ok(()) => None,
-                Err(e) => {
-                    tracing::error!(board = %self.board.id, error = %e, commands = stored.len(), "append failed");
-                    healthy = self.reload().await;
-                    Some(Arc::new(e))
-                }
-            }
-        };
-        if failure.is_none() {
-            // Stored: now, and only now, the events become visible.
-            for (command_id, _, events) in stored {
-                for event in events {
-                    self.seq += 1;
-                    let msg = ServerMsg::Event {
-                        seq: self.seq,
-                        command_id,
-                        event,
-                    };
-                    let json =
-                        serde_json::to_string(&msg).expect("server messages always serialise");
-                    self.backlog_bytes += json.len();
-                    let _ = self.events.send(Arc::new(Outgoing {
-                        seq: self.seq,
-                        json: json.into(),
-                    }));
-                }
-                if let Some(c) = command_id {
-                    self.executed.insert(c, self.seq);
-                }
-            }
-            if self.seq != start_seq {
-                self.welcome = None;
-            }
-            // A new vote starts with no dots (the old vote's stay in the store, unread).
-            if self.open_vote().is_none() {
-                self.ballots.clear();
-            }
+        if self.seq != start_seq {
+            self.welcome = None;
         }
-        for (reply, outcome) in outcomes {
-            let answer = match (outcome, &failure) {
-                (Outcome::Known(answer), _) => answer,
-                (Outcome::Committed(done), None) => Ok(done),
-                (Outcome::Committed(_), Some(e)) => Err(BoardError::Storage(e.clone())),
-            };
-            let _ = reply.send(answer);
+        // A new vote starts with no dots (the old vote's stay in the store, unread).
+        if self.open_vote().is_none() {
+            self.ballots.clear();
         }
-        healthy
+        answer(outcomes, None);
     }
 
     /// Snapshots are a cache for opening the board: a failure is logged, never returned.

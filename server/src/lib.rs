@@ -6,6 +6,7 @@
 //! - [`event_log`]: the trait the actor stores through; [`flaky`]: its failing test double.
 //! - [`actor`]: the board actor, the only writer of its board's events.
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
+//! - [`roster`]: who is on a board, their pointers and colours, and who leads the view.
 //! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
 //! - [`guard`]: the front door: host names, same-site checks, body limits, security headers.
 //! - [`http`]: the JSON API and its error type.
@@ -23,6 +24,7 @@ pub mod flaky;
 pub mod guard;
 pub mod http;
 pub mod registry;
+pub mod roster;
 pub mod server;
 pub mod store;
 pub mod ws;
