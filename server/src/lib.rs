@@ -8,6 +8,7 @@
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
 //! - [`roster`]: who is on a board, their pointers and colours, and who leads the view.
 //! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
+//! - [`inbound`]: what a session lets through: size and rate limits, presence throttles.
 //! - [`guard`]: the front door: host names, same-site checks, body limits, security headers.
 //! - [`http`]: the JSON API and its error type.
 //! - [`export`]: glossary, Rust crate and board JSON downloads, board import.
@@ -23,6 +24,7 @@ pub mod export;
 pub mod flaky;
 pub mod guard;
 pub mod http;
+pub mod inbound;
 pub mod registry;
 pub mod roster;
 pub mod server;

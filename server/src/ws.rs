@@ -1,6 +1,7 @@
 //! One WebSocket session: the socket's IO only. Decisions belong to the board actor.
 
 use crate::actor::{generation_of, BoardError, BoardHandle, Done, Joined, Outgoing, Who, Wire};
+use crate::inbound::{self, Inbound, Verdict};
 use crate::registry::{ConnectionRefused, Registry};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
@@ -15,8 +16,6 @@ use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::time::{Duration, Instant};
-use stormwall_core::limits::MAX_MESSAGE_BYTES;
-use stormwall_core::pace::{TokenBucket, BURST};
 use stormwall_core::protocol::{ClientMsg, Link, ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Role as Right};
@@ -293,63 +292,6 @@ async fn roster(out: &mut Out, joined: &Joined, me: Uuid) -> Result<(), End> {
 /// reading from the socket until answers come (back-pressure on that client alone).
 const IN_FLIGHT: usize = 64;
 
-/// Presence updates closer together than this are dropped: pointers need no more than ~40
-/// frames a second, and the next update supersedes a dropped one anyway.
-const PRESENCE_INTERVAL: std::time::Duration = std::time::Duration::from_millis(20);
-
-/// Commands a connection may send: while its token bucket (`stormwall_core::pace`, bursts of
-/// `BURST`, then the configured rate on average) holds a token, each then charged the events
-/// it produced. Beyond that each message is refused with `rate_limited` (the connection stays
-/// open). A client that has `ABUSE` messages refused without once pausing long enough for its
-/// bucket to fill up again is disconnected: under a flood that happens at the 2,001st
-/// refusal, whatever the timing. Presence updates are throttled separately.
-const ABUSE: u32 = 2_000;
-
-/// The rate limit of one connection.
-struct Limit {
-    bucket: TokenBucket,
-    start: Instant,
-    refused_since_calm: u32,
-}
-
-impl Limit {
-    fn new(per_second: f64) -> Self {
-        Self {
-            bucket: TokenBucket::new(per_second, BURST, 0.0),
-            start: Instant::now(),
-            refused_since_calm: 0,
-        }
-    }
-
-    fn now(&self) -> f64 {
-        self.start.elapsed().as_secs_f64()
-    }
-
-    /// Whether a message may go now; it is charged one event for now.
-    fn admit(&mut self) -> bool {
-        let now = self.now();
-        if self.bucket.is_full(now) {
-            self.refused_since_calm = 0;
-        }
-        if self.bucket.ready(now) {
-            self.bucket.charge(1.0);
-            true
-        } else {
-            self.refused_since_calm += 1;
-            false
-        }
-    }
-
-    /// The rest of what an admitted command cost: the events beyond the first.
-    fn produced(&mut self, events: u64) {
-        self.bucket.charge(events.saturating_sub(1) as f64);
-    }
-
-    fn abusive(&self) -> bool {
-        self.refused_since_calm > ABUSE
-    }
-}
-
 /// How far behind a resuming client may be and still get the missing events rather than a
 /// fresh welcome.
 const MAX_CATCH_UP: u64 = 5_000;
@@ -420,10 +362,7 @@ async fn hello(out: &mut Out) -> Result<Option<(String, Option<Uuid>)>, End> {
             return Ok(None);
         }
     };
-    let parsed = (text.len() <= MAX_MESSAGE_BYTES)
-        .then(|| serde_json::from_str::<ClientMsg>(&text).ok())
-        .flatten();
-    match parsed {
+    match inbound::parse(&text).ok() {
         Some(ClientMsg::Hello { key, browser }) => Ok(Some((key, browser))),
         _ => {
             let message = "the first message must be {\"type\":\"hello\",\"key\":...} with \
@@ -451,9 +390,8 @@ struct Session<'a> {
     joined: Joined,
     /// The last seq this client has been sent.
     sent_seq: u64,
-    limit: Limit,
-    last_presence: Option<Instant>,
-    last_follow: Option<Instant>,
+    /// The size and rate limits and the presence throttles (see `inbound`).
+    inbound: Inbound,
 }
 
 async fn run(
@@ -509,9 +447,7 @@ async fn run(
         watching: true,
         joined,
         sent_seq,
-        limit: Limit::new(registry.settings().rate_limit),
-        last_presence: None,
-        last_follow: None,
+        inbound: Inbound::new(registry.settings().rate_limit, Instant::now()),
     };
     s.arrived(out).await?;
     // Answers to come, in the order the commands were sent: reading and forwarding go on
@@ -633,8 +569,9 @@ impl Session<'_> {
         }
     }
 
-    /// Reads one frame: presence goes to the actor, a command is submitted within the rate
-    /// limit, anything else is answered with an error.
+    /// Reads one frame and does what `inbound` decides: presence goes to the actor, a command
+    /// is submitted within the rate limit, follow me and the other workshop messages go to
+    /// `workshop`, anything else is answered with an error.
     async fn read(
         &mut self,
         out: &mut Out,
@@ -654,75 +591,43 @@ impl Session<'_> {
             }
             Some(Ok(_)) => return Ok(Read::Continue), // ping/pong are answered by the library
         };
-        let parsed = if text.len() > MAX_MESSAGE_BYTES {
-            Err((
-                ErrorCode::MessageTooLarge,
-                format!(
-                    "message of {} bytes is over the limit of {MAX_MESSAGE_BYTES} bytes",
-                    text.len()
-                ),
-            ))
-        } else {
-            serde_json::from_str::<ClientMsg>(&text).map_err(|e| {
-                (
-                    ErrorCode::BadMessage,
-                    format!("could not read that message: {e}"),
-                )
-            })
-        };
-        // Follow me is presence too: throttled, not charged to the rate limit (only the
-        // facilitator's is shared; the check is in `workshop`).
-        if let Ok(ClientMsg::Follow { view }) = parsed {
-            let now = Instant::now();
-            let due = self
-                .last_follow
-                .is_none_or(|at| now.duration_since(at) >= PRESENCE_INTERVAL);
-            if due || view.is_none() {
-                self.last_follow = Some(now);
-                self.workshop(out, ClientMsg::Follow { view }).await?;
-            }
-            return Ok(Read::Continue);
-        }
-        if let Ok(ClientMsg::Presence { cursor, editing }) = parsed {
-            let now = Instant::now();
-            if self
-                .last_presence
-                .is_none_or(|at| now.duration_since(at) >= PRESENCE_INTERVAL)
-            {
-                self.last_presence = Some(now);
-                self.handle.presence(self.me, cursor, editing);
-            }
-            return Ok(Read::Continue);
-        }
-        if !self.limit.admit() {
-            if self.limit.abusive() {
+        let parsed = inbound::parse(&text);
+        match self.inbound.judge(&parsed, Instant::now()) {
+            Verdict::Accept => {}
+            Verdict::Drop => return Ok(Read::Continue),
+            Verdict::Disconnect => {
                 out.close(CloseCode::Policy, "too many refused messages; slow down")
                     .await?;
                 return Ok(Read::Stop);
             }
-            let command_id = match &parsed {
-                Ok(ClientMsg::Command { command_id, .. }) => Some(*command_id),
-                _ => None,
-            };
-            let message = format!(
-                "too many changes: at most {} a second on average; this one was not \
-                 executed, send it again in a moment",
-                self.limit.bucket.per_second()
-            );
-            out.msg(&ServerMsg::error(
-                ErrorCode::RateLimited,
-                message,
-                command_id,
-            ))
-            .await?;
-            return Ok(Read::Continue);
+            Verdict::RateLimited => {
+                let command_id = match &parsed {
+                    Ok(ClientMsg::Command { command_id, .. }) => Some(*command_id),
+                    _ => None,
+                };
+                let message = format!(
+                    "too many changes: at most {} a second on average; this one was not \
+                     executed, send it again in a moment",
+                    self.inbound.per_second()
+                );
+                out.msg(&ServerMsg::error(
+                    ErrorCode::RateLimited,
+                    message,
+                    command_id,
+                ))
+                .await?;
+                return Ok(Read::Continue);
+            }
         }
         let (command_id, command) = match parsed {
             Ok(ClientMsg::Command {
                 command_id,
                 command,
             }) => (command_id, command),
-            Ok(ClientMsg::Presence { .. }) => return Ok(Read::Continue),
+            Ok(ClientMsg::Presence { cursor, editing }) => {
+                self.handle.presence(self.me, cursor, editing);
+                return Ok(Read::Continue);
+            }
             Ok(ClientMsg::Hello { .. }) => {
                 let msg = ServerMsg::error(ErrorCode::BadMessage, "hello is said once", None);
                 out.msg(&msg).await?;
@@ -732,8 +637,9 @@ impl Session<'_> {
                 self.workshop(out, msg).await?;
                 return Ok(Read::Continue);
             }
-            Err((code, message)) => {
-                out.msg(&ServerMsg::error(code, message, None)).await?;
+            Err(unreadable) => {
+                let msg = ServerMsg::error(unreadable.code(), unreadable.to_string(), None);
+                out.msg(&msg).await?;
                 return Ok(Read::Continue);
             }
         };
@@ -763,7 +669,7 @@ impl Session<'_> {
     ) -> Result<(), End> {
         match answer {
             Ok(done) => {
-                self.limit.produced(done.events);
+                self.inbound.produced(done.events);
                 // Forward this command's own events before acknowledging it, so the client
                 // sees the outcome before the "done".
                 while self.sent_seq < done.seq {
