@@ -957,3 +957,95 @@ pub fn now_ms() -> i64 {
         .duration_since(std::time::UNIX_EPOCH)
         .map_or(0, |d| d.as_millis() as i64)
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use stormwall_core::{Position, StickyKind};
+
+    type Answer = oneshot::Receiver<Result<Done, BoardError>>;
+
+    fn exec(command_id: Option<Uuid>, role: Role, command: Command) -> (Execute, Answer) {
+        let (reply, answer) = oneshot::channel();
+        let execute = Execute {
+            command_id,
+            author: Some("Ann".into()),
+            role,
+            command,
+            reply,
+        };
+        (execute, answer)
+    }
+
+    fn add_sticky() -> Command {
+        Command::AddSticky {
+            id: StickyId(Uuid::new_v4()),
+            kind: StickyKind::DomainEvent,
+            text: "Order placed".into(),
+            pos: Position::new(0, 0),
+            size: None,
+        }
+    }
+
+    #[test]
+    fn decide_works_on_a_copy_and_each_command_sees_the_ones_before() {
+        let id = BoardId(Uuid::new_v4());
+        let live = Arc::new(Board::new(id));
+        // Someone reading the live board meanwhile (an export): it must not change.
+        let reading = live.clone();
+        let (retried, stored_earlier) = (Uuid::new_v4(), Uuid::new_v4());
+        let earlier = HashMap::from([(stored_earlier, 7)]);
+        let title = "T".to_owned();
+        let batch = [
+            exec(None, Role::Facilitator, Command::CreateBoard { title }),
+            exec(Some(retried), Role::Edit, add_sticky()),
+            exec(Some(retried), Role::Edit, add_sticky()),
+            exec(None, Role::View, add_sticky()),
+            exec(Some(stored_earlier), Role::Edit, add_sticky()),
+        ];
+        let (batch, _answers): (Vec<Execute>, Vec<Answer>) = batch.into_iter().unzip();
+
+        let decided = decide(live, 0, &HashMap::new(), &earlier, 0, batch);
+
+        assert_eq!(*reading, Board::new(id), "the live board is untouched");
+        assert!(decided.board.created);
+        assert_eq!(decided.board.stickies.len(), 1);
+        let stored: Vec<(Option<Uuid>, usize)> = decided
+            .stored
+            .iter()
+            .map(|s| (s.command_id, s.events.len()))
+            .collect();
+        assert_eq!(stored, [(None, 1), (Some(retried), 1)]);
+        let outcomes: Vec<&Outcome> = decided.outcomes.iter().map(|(_, o)| o).collect();
+        assert!(matches!(
+            outcomes.as_slice(),
+            [
+                Outcome::Committed(Done { seq: 1, events: 1 }),
+                Outcome::Committed(Done { seq: 2, events: 1 }),
+                // The retry in the same batch: the first one's outcome, no events.
+                Outcome::Committed(Done { seq: 2, events: 0 }),
+                Outcome::Known(Err(BoardError::Rejected(stormwall_core::Error::ReadOnly))),
+                Outcome::Known(Ok(Done { seq: 7, events: 0 })),
+            ]
+        ));
+    }
+
+    #[test]
+    fn answers_that_wait_for_the_commit_share_its_failure() {
+        let (known, known_rx) = oneshot::channel();
+        let (committed, committed_rx) = oneshot::channel();
+        let failure = Arc::new(StoreError::Database(sqlx::Error::PoolClosed));
+        let refused = Err(BoardError::Rejected(stormwall_core::Error::ReadOnly));
+        answer(
+            vec![
+                (known, Outcome::Known(refused)),
+                (committed, Outcome::Committed(Done { seq: 3, events: 1 })),
+            ],
+            Some(&failure),
+        );
+        let known = known_rx.blocking_recv().unwrap().unwrap_err();
+        assert_eq!(known.code(), ErrorCode::ReadOnly);
+        let committed = committed_rx.blocking_recv().unwrap().unwrap_err();
+        assert_eq!(committed.code(), ErrorCode::StorageFailed);
+    }
+}
