@@ -165,10 +165,6 @@ pub struct Connector {
     pub label: Option<String>,
 }
 
-/// The format of a serialised [`Board`] in a snapshot. Bump it whenever `Board`'s serialised
-/// shape changes: snapshots of another format are ignored and the log is replayed instead.
-pub const SNAPSHOT_FORMAT: u32 = 1;
-
 /// Everything the board knows. Built only by `apply`, so replaying the log always gives the
 /// same board.
 #[derive(Clone, Debug, PartialEq, Serialize, Deserialize)]

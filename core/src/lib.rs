@@ -13,6 +13,7 @@
 //! - [`code`]: every error code on the wire (`ErrorCode`), serialised as its snake_case name.
 //! - [`limits`]: the size limits every layer agrees on.
 //! - [`pace`]: the rate limit's token bucket (the server enforces it, the browser paces under it).
+//! - [`snapshot`]: how a board is kept in a snapshot, a shape of its own apart from the welcome's.
 //! - [`sync`]: the client's side of the protocol as a pure state machine (optimistic view,
 //!   pending commands, rebase and rollback, outbox and pacing, resend, undo/redo).
 //! - [`sample`]: boards of a given size, for benchmarks and load tests.
@@ -35,6 +36,7 @@ pub mod limits;
 pub mod pace;
 pub mod protocol;
 pub mod sample;
+pub mod snapshot;
 pub mod sync;
 pub mod text;
 pub mod undo;

@@ -139,8 +139,8 @@ proptest! {
         let (live, log) = run(id, commands)?;
         let k = cut.index(log.len() + 1);
         // A snapshot is the board serialised at seq k, as the server stores it.
-        let snapshot = serde_json::to_string(&Board::replay(id, &log[..k])).unwrap();
-        let restored: Board = serde_json::from_str(&snapshot).unwrap();
+        let snapshot = stormwall_core::snapshot::encode(&Board::replay(id, &log[..k]));
+        let restored: Board = stormwall_core::snapshot::decode(&snapshot).unwrap();
         let resumed = log[k..].iter().fold(restored, apply);
         prop_assert_eq!(resumed, live);
     }

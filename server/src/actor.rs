@@ -899,14 +899,16 @@ impl<L: EventLog> BoardActor<L> {
     async fn snapshot(&mut self) {
         // Serialised off the async workers: a big board takes tens of milliseconds.
         let board = self.board.clone();
-        let state = match tokio::task::spawn_blocking(move || serde_json::to_string(&*board)).await
-        {
-            Ok(Ok(state)) => state,
-            _ => {
-                tracing::warn!(board = %self.board.id, "snapshot could not be serialised");
-                return;
-            }
-        };
+        let state =
+            match tokio::task::spawn_blocking(move || stormwall_core::snapshot::encode(&board))
+                .await
+            {
+                Ok(state) => state,
+                Err(_) => {
+                    tracing::warn!(board = %self.board.id, "snapshot could not be serialised");
+                    return;
+                }
+            };
         let bytes = state.len();
         match self
             .store

@@ -12,8 +12,8 @@ use std::path::PathBuf;
 use std::str::FromStr;
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
-use stormwall_core::board::SNAPSHOT_FORMAT;
 use stormwall_core::protocol::BoardSummary;
+use stormwall_core::snapshot::{self, FORMAT as SNAPSHOT_FORMAT};
 use stormwall_core::workshop::VoteId;
 use stormwall_core::{Board, BoardId, Event};
 use stormwall_core::{Role, StickyId};
@@ -261,7 +261,7 @@ impl EventStore {
             Some(row) => {
                 let seq: i64 = row.try_get("seq")?;
                 let state: String = row.try_get("state")?;
-                match serde_json::from_str::<Board>(&state) {
+                match snapshot::decode(&state) {
                     Ok(b) if b.id == board => (b, seq as u64),
                     // A snapshot is only a cache: if it cannot be read, replay everything.
                     _ => {
