@@ -12,7 +12,7 @@ use futures::{SinkExt, StreamExt};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
 use std::process::Stdio;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use stormwall::store::EventStore;
@@ -120,6 +120,18 @@ impl Server {
         let _ = self.child.kill().await; // SIGKILL
     }
 
+    /// The server's CPU time so far (user + system, all threads), from `/proc/<pid>/stat`.
+    fn cpu(&self) -> Option<Duration> {
+        let pid = self.child.id()?;
+        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+        // Fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after ")".
+        let ticks: u64 =
+            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_secs_f64(ticks as f64 / clock_ticks()))
+    }
+
     fn rss_kib(&self) -> u64 {
         let Some(pid) = self.child.id() else { return 0 };
         let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
@@ -151,6 +163,20 @@ impl Server {
             .body(file);
         created(request).await
     }
+}
+
+/// Clock ticks per second, the unit of `/proc/<pid>/stat`'s times (100 on Linux almost always).
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(100.0)
+    });
+    *TICKS
 }
 
 /// The edit key of every board this tool created: its clients open the boards with it.
@@ -214,6 +240,9 @@ struct Run {
     measuring: AtomicBool,
     /// No new commands once set; clients then wait for their outstanding answers.
     stopping: AtomicBool,
+    /// Events received by clients (their own included) while measuring: the deliveries the
+    /// server's CPU time is divided by.
+    deliveries: AtomicU64,
     clients_per_board: Vec<usize>,
 }
 
@@ -347,8 +376,13 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                     let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) else { continue };
                     let now = Instant::now();
                     match msg {
-                        ServerMsg::Event { command_id: Some(c), .. } => {
-                            received(&run, c, me, now);
+                        ServerMsg::Event { command_id, .. } => {
+                            if run.measuring.load(Ordering::Relaxed) {
+                                run.deliveries.fetch_add(1, Ordering::Relaxed);
+                            }
+                            if let Some(c) = command_id {
+                                received(&run, c, me, now);
+                            }
                         }
                         ServerMsg::Ack { command_id, .. } => {
                             outstanding.retain(|(c, _)| *c != command_id);
@@ -469,6 +503,7 @@ async fn load(args: Args) -> Result<(), String> {
         shared: Mutex::new(Shared::default()),
         measuring: AtomicBool::new(false),
         stopping: AtomicBool::new(false),
+        deliveries: AtomicU64::new(0),
         clients_per_board,
     });
     let mut tasks = Vec::new();
@@ -486,6 +521,7 @@ async fn load(args: Args) -> Result<(), String> {
     tokio::time::sleep(Duration::from_secs(1)).await;
     let commits_before = server.stats().await["commits"].as_u64().unwrap_or(0);
     let acked_before = run.shared.lock().unwrap().acked.len();
+    let cpu_before = server.cpu();
     run.measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
     let duration = Duration::from_secs_f64(args.duration);
@@ -505,8 +541,9 @@ async fn load(args: Args) -> Result<(), String> {
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
-    let commits_after = server.stats().await["commits"].as_u64();
     run.measuring.store(false, Ordering::Relaxed);
+    let cpu_after = server.cpu();
+    let commits_after = server.stats().await["commits"].as_u64();
     let acked_in_window = run.shared.lock().unwrap().acked.len() - acked_before;
     run.stopping.store(true, Ordering::Relaxed);
     let drained =
@@ -559,6 +596,19 @@ async fn load(args: Args) -> Result<(), String> {
         shared.slowest.len(),
         shared.sent.len()
     );
+    let deliveries = run.deliveries.load(Ordering::Relaxed);
+    match (cpu_before, cpu_after) {
+        (Some(before), Some(after)) if kills == 0 && deliveries > 0 => {
+            let cpu = after.saturating_sub(before);
+            println!(
+                "server CPU: {:.2} s in {elapsed:.1} s ({:.0} % of one core), {deliveries} events delivered, {:.2} CPU-µs per delivery",
+                cpu.as_secs_f64(),
+                cpu.as_secs_f64() / elapsed * 100.0,
+                cpu.as_secs_f64() * 1e6 / deliveries as f64
+            );
+        }
+        _ => println!("server CPU: not measured"),
+    }
 
     server.kill().await;
     let mut ok = true;
