@@ -8,7 +8,7 @@ use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{FuturesOrdered, StreamExt};
-use futures::SinkExt;
+use futures::{FutureExt, SinkExt};
 use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
 use std::future::Future;
@@ -20,7 +20,7 @@ use stormwall_core::protocol::{ClientMsg, Link, ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Role as Right};
 use thiserror::Error;
-use tokio::sync::broadcast::error::RecvError;
+use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
 use tokio_tungstenite::tungstenite::protocol::frame::Frame;
@@ -187,10 +187,7 @@ async fn session(
     since: Option<u64>,
 ) {
     let me = Uuid::new_v4();
-    let mut out = Out {
-        socket,
-        deadline: registry.settings().send_timeout,
-    };
+    let mut out = Out::new(socket, registry.settings().send_timeout);
     tokio::select! {
         result = run(&mut out, &handle, &registry, me, author, since) => {
             if let Err(e) = result {
@@ -207,10 +204,7 @@ async fn session(
 
 /// A socket on an id that names no board: refused after its hello, as a wrong key would be.
 async fn no_board(socket: Socket, registry: &Registry) {
-    let mut out = Out {
-        socket,
-        deadline: registry.settings().send_timeout,
-    };
+    let mut out = Out::new(socket, registry.settings().send_timeout);
     if let Ok(Some(_)) = hello(&mut out).await {
         let message = BoardError::Denied.to_string();
         let _ = out
@@ -219,23 +213,61 @@ async fn no_board(socket: Socket, registry: &Registry) {
     }
 }
 
-/// The sending half of a session: messages go out in fragments, and every fragment leaves
+/// The sending half of a session: messages go out in fragments, and every write leaves
 /// within the deadline, or the session ends (a client that stops reading must not pin what
-/// is queued for it).
+/// is queued for it). Messages are fed to the socket's buffer and written by `flush`, so
+/// that what is ready at once (an event burst, an event and its ack) costs one write.
 struct Out {
     socket: Socket,
     deadline: Duration,
+    /// Whether frames were fed since the last flush.
+    unflushed: bool,
 }
 
 impl Out {
-    async fn frame(&mut self, frame: Message) -> Result<(), End> {
-        match tokio::time::timeout(self.deadline, self.socket.send(frame)).await {
-            Ok(sent) => Ok(sent?),
-            Err(_) => Err(End::SendTimeout(self.deadline)),
+    fn new(socket: Socket, deadline: Duration) -> Self {
+        Self {
+            socket,
+            deadline,
+            unflushed: false,
         }
     }
 
-    /// One text message (JSON serialised once and shared), in frames of `FRAGMENT` bytes.
+    /// A socket operation, within the deadline. Most complete at once (the kernel's buffer
+    /// has room), and those never arm a timer: a timer per write was a measurable share of
+    /// the fan-out's CPU.
+    async fn timed(
+        deadline: Duration,
+        op: impl Future<Output = Result<(), tungstenite::Error>>,
+    ) -> Result<(), End> {
+        let mut op = std::pin::pin!(op);
+        if let Some(done) = op.as_mut().now_or_never() {
+            return Ok(done?);
+        }
+        match tokio::time::timeout(deadline, op).await {
+            Ok(done) => Ok(done?),
+            Err(_) => Err(End::SendTimeout(deadline)),
+        }
+    }
+
+    /// Queues a frame; the socket's buffer is written out once it passes its size (8 KiB)
+    /// and waits, within the deadline, while the client does not read.
+    async fn frame(&mut self, frame: Message) -> Result<(), End> {
+        Self::timed(self.deadline, self.socket.feed(frame)).await?;
+        self.unflushed = true;
+        Ok(())
+    }
+
+    /// Writes everything queued so far.
+    async fn flush(&mut self) -> Result<(), End> {
+        if !std::mem::take(&mut self.unflushed) {
+            return Ok(());
+        }
+        Self::timed(self.deadline, self.socket.flush()).await
+    }
+
+    /// One text message (JSON serialised once, its bytes shared by every recipient, never
+    /// copied but into the socket's buffer), in frames of `FRAGMENT` bytes.
     async fn wire(&mut self, text: Wire) -> Result<(), End> {
         let mut opcode = OpCode::Data(Data::Text);
         let mut rest = text;
@@ -267,7 +299,8 @@ impl Out {
             code,
             reason: reason.into(),
         };
-        self.frame(Message::Close(Some(frame))).await
+        self.frame(Message::Close(Some(frame))).await?;
+        self.flush().await
     }
 }
 
@@ -287,6 +320,9 @@ async fn roster(out: &mut Out, joined: &Joined, me: Uuid) -> Result<(), End> {
     };
     out.msg(&msg).await
 }
+
+/// Events forwarded in one write at most, beyond the one that woke the session.
+const BATCH: usize = 64;
 
 /// Commands of one connection being committed at once, at most; beyond that the session stops
 /// reading from the socket until answers come (back-pressure on that client alone).
@@ -454,6 +490,8 @@ async fn run(
     // while earlier commands are being committed (up to `IN_FLIGHT` of them).
     let mut answers = FuturesOrdered::new();
     loop {
+        // What the last turn queued goes out before waiting for more.
+        out.flush().await?;
         tokio::select! {
             changed = s.joined.revocations.changed(), if s.watching => {
                 if changed.is_err() {
@@ -477,7 +515,10 @@ async fn run(
             Some((command_id, answer)) = answers.next(), if !answers.is_empty() => {
                 s.answer(out, command_id, answer).await?;
             }
-            event = s.joined.events.recv() => s.forward(out, event).await?,
+            event = s.joined.events.recv() => {
+                s.forward(out, event).await?;
+                s.forward_ready(out).await?;
+            }
             presence = s.joined.presence.recv() => match presence {
                 Ok(p) if p.from != s.me => out.wire(p.json.clone()).await?,
                 // Presence is ephemeral: what a slow client missed is superseded anyway. A
@@ -690,6 +731,25 @@ impl Session<'_> {
                     .await
             }
         }
+    }
+
+    /// Forwards the events already waiting in the broadcast, so that they share one write
+    /// (a few at most: the other branches get their turn).
+    async fn forward_ready(&mut self, out: &mut Out) -> Result<(), End> {
+        for _ in 0..BATCH {
+            let event = match self.joined.events.try_recv() {
+                Ok(e) => Ok(e),
+                Err(TryRecvError::Empty) => return Ok(()),
+                Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
+                Err(TryRecvError::Closed) => Err(RecvError::Closed),
+            };
+            let restart = event.is_err();
+            self.forward(out, event).await?;
+            if restart {
+                return Ok(());
+            }
+        }
+        Ok(())
     }
 
     /// Forwards a stored event; a client that fell too far behind (or an actor that
