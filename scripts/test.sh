@@ -27,7 +27,7 @@ step "release build (server + wasm)"
 cargo leptos build --release
 
 step "load tool: a short run with two SIGKILLs, then the log check (no lost or doubled command)"
-cargo build --release -p stormwall --bin stormwall-load
+cargo build --release -p stormwall-load
 target/release/stormwall-load --clients 6 --boards 2 --rate 60 --duration 4 --crash-cycles 2 --crash-every 1.5
 
 step "browser tests (Chromium)"

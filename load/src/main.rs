@@ -8,20 +8,17 @@
 //! never read, on a board of about 6 MB, and whether the send deadline lets go of it.
 
 use clap::Parser;
-use futures::{SinkExt, StreamExt};
 use std::collections::{HashMap, HashSet};
 use std::path::PathBuf;
-use std::process::Stdio;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use stormwall::store::EventStore;
-use stormwall_core::protocol::{ClientMsg, ServerMsg};
+use stormwall_core::protocol::ServerMsg;
 use stormwall_core::ErrorCode;
-use stormwall_core::{BoardId, Command, Position, StickyId, StickyKind};
-use tokio::io::{AsyncBufReadExt, BufReader};
-use tokio::process::{Child, Command as Process};
-use tokio_tungstenite::tungstenite::Message;
+use stormwall_core::{BoardId, Command, Position, Role, StickyId};
+use stormwall_testkit::client::board_url;
+use stormwall_testkit::{commands, http, Client, ServerProcess};
 use uuid::Uuid;
 
 /// Load, latency and crash-safety figures for a Stormwall server.
@@ -70,147 +67,91 @@ struct Args {
 
 /// The server process under test.
 struct Server {
-    child: Child,
+    process: ServerProcess,
     addr: String,
 }
 
 impl Server {
     async fn start(args: &Args, db: &str, addr: &str) -> Result<Self, String> {
-        if !args.server_bin.exists() {
-            return Err(format!(
-                "no server binary at {}: build it first with `cargo leptos build --release`",
-                args.server_bin.display()
-            ));
-        }
+        let argv: Vec<String> = [
+            "--database",
+            db,
+            "--addr",
+            addr,
+            "--synchronous",
+            &args.synchronous,
+            "--rate-limit",
+            &args.rate_limit.to_string(),
+            "--idle-board-secs",
+            "100000",
+            // Every simulated client comes from 127.0.0.1.
+            "--max-connections",
+            "1000000",
+            "--max-connections-per-address",
+            "1000000",
+        ]
+        .map(String::from)
+        .to_vec();
         // A just-killed server's port may be briefly busy.
+        let mut last = String::new();
         for attempt in 0..50 {
-            let mut child = Process::new(&args.server_bin)
-                .args(["--database", db, "--addr", addr])
-                .args(["--synchronous", &args.synchronous])
-                .args(["--rate-limit", &args.rate_limit.to_string()])
-                .args(["--idle-board-secs", "100000"])
-                // Every simulated client comes from 127.0.0.1.
-                .args(["--max-connections", "1000000"])
-                .args(["--max-connections-per-address", "1000000"])
-                .env("RUST_LOG", "error")
-                .stdout(Stdio::piped())
-                .stderr(Stdio::null())
-                .kill_on_drop(true)
-                .spawn()
-                .map_err(|e| format!("cannot start {}: {e}", args.server_bin.display()))?;
-            let stdout = child.stdout.take().expect("piped");
-            let mut lines = BufReader::new(stdout).lines();
-            let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
-            if let Ok(Ok(Some(line))) = line {
-                let addr = line
-                    .rsplit("http://")
-                    .next()
-                    .unwrap_or("")
-                    .trim()
-                    .to_owned();
-                return Ok(Self { child, addr });
+            match ServerProcess::spawn(&args.server_bin, &argv).await {
+                Ok(process) => {
+                    let addr = process.addr.clone();
+                    return Ok(Self { process, addr });
+                }
+                Err(e) if e.starts_with("no server binary") => return Err(e),
+                Err(e) => last = e,
             }
-            let _ = child.kill().await;
             tokio::time::sleep(Duration::from_millis(100 * attempt.min(5) + 50)).await;
         }
-        Err(format!("the server did not start on {addr}"))
+        Err(format!("the server did not start on {addr}: {last}"))
     }
 
     async fn kill(&mut self) {
-        let _ = self.child.kill().await; // SIGKILL
+        self.process.kill().await; // SIGKILL
     }
 
-    /// The server's CPU time so far (user + system, all threads), from `/proc/<pid>/stat`.
     fn cpu(&self) -> Option<Duration> {
-        let pid = self.child.id()?;
-        let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        // Fields after the command name, which is in parentheses and may hold spaces.
-        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
-        // utime and stime are fields 14 and 15 of the whole line: 12 and 13 after ")".
-        let ticks: u64 =
-            fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
-        Some(Duration::from_secs_f64(ticks as f64 / clock_ticks()))
+        self.process.cpu()
     }
 
     fn rss_kib(&self) -> u64 {
-        let Some(pid) = self.child.id() else { return 0 };
-        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
-        status
-            .lines()
-            .find_map(|l| l.strip_prefix("VmRSS:"))
-            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
-            .unwrap_or(0)
+        self.process.rss_kib()
     }
 
     async fn stats(&self) -> serde_json::Value {
-        let url = format!("http://{}/api/stats", self.addr);
-        match reqwest::get(url).await {
-            Ok(r) => r.json().await.unwrap_or_default(),
-            Err(_) => serde_json::Value::Null,
-        }
+        http::stats(&self.addr).await
     }
 
+    /// A new board; its edit key is kept for this tool's clients.
     async fn create_board(&self, title: &str) -> Result<BoardId, String> {
-        let request = reqwest::Client::new()
-            .post(format!("http://{}/api/boards", self.addr))
-            .json(&serde_json::json!({ "title": title }));
-        created(request).await
+        keep(http::create_board(&self.addr, title).await?)
     }
 
     async fn import_board(&self, file: String) -> Result<BoardId, String> {
-        let request = reqwest::Client::new()
-            .post(format!("http://{}/api/boards/import", self.addr))
-            .body(file);
-        created(request).await
+        keep(http::import_board(&self.addr, file).await?)
     }
-}
-
-/// Clock ticks per second, the unit of `/proc/<pid>/stat`'s times (100 on Linux almost always).
-fn clock_ticks() -> f64 {
-    static TICKS: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| {
-        std::process::Command::new("getconf")
-            .arg("CLK_TCK")
-            .output()
-            .ok()
-            .and_then(|o| String::from_utf8(o.stdout).ok())
-            .and_then(|t| t.trim().parse().ok())
-            .unwrap_or(100.0)
-    });
-    *TICKS
 }
 
 /// The edit key of every board this tool created: its clients open the boards with it.
 static KEYS: std::sync::LazyLock<Mutex<HashMap<BoardId, String>>> =
     std::sync::LazyLock::new(Default::default);
 
-/// The `hello` that opens a connection to a board this tool created.
-fn hello(board: BoardId) -> Message {
-    let key = KEYS
-        .lock()
+fn keep(created: stormwall_core::protocol::Created) -> Result<BoardId, String> {
+    let key = created
+        .key(Role::Edit)
+        .ok_or_else(|| format!("no edit link in {created:?}"))?;
+    KEYS.lock().unwrap().insert(created.id, key.to_owned());
+    Ok(created.id)
+}
+
+fn key(board: BoardId) -> String {
+    KEYS.lock()
         .unwrap()
         .get(&board)
         .cloned()
-        .unwrap_or_default();
-    let msg = ClientMsg::Hello { key, browser: None };
-    Message::Text(serde_json::to_string(&msg).expect("serialises").into())
-}
-
-/// The id in a `201 {"id", "links"}` answer to this request (its edit key is kept).
-async fn created(request: reqwest::RequestBuilder) -> Result<BoardId, String> {
-    let resp: serde_json::Value = request
-        .send()
-        .await
-        .map_err(|e| e.to_string())?
-        .json()
-        .await
-        .map_err(|e| e.to_string())?;
-    let created: stormwall_core::protocol::Created =
-        serde_json::from_value(resp.clone()).map_err(|_| format!("unexpected answer {resp}"))?;
-    let key = created
-        .key(stormwall_core::Role::Edit)
-        .ok_or_else(|| format!("no edit link in {resp}"))?;
-    KEYS.lock().unwrap().insert(created.id, key.to_owned());
-    Ok(created.id)
+        .unwrap_or_default()
 }
 
 /// What every client reports into, shared.
@@ -267,16 +208,13 @@ fn summary(name: &str, values: &mut [f64]) {
     );
 }
 
-type Socket =
-    tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
-
 /// One client: connects (again and again, if the server dies), adds its sticky, then moves it
 /// at its share of the rate, resending what was not acknowledged after every reconnect.
 async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, addr: Arc<str>) {
     let args = &run.args;
     let sticky = StickyId(Uuid::new_v4());
     // Commands sent and not answered, in order, for resending under the same id.
-    let mut outstanding: Vec<(Uuid, String)> = Vec::new();
+    let mut outstanding: Vec<(Uuid, Command)> = Vec::new();
     let mut added = false;
     let mut moves: i32 = 0;
     let period = if args.rate > 0.0 {
@@ -293,44 +231,42 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
         if run.stopping.load(Ordering::Relaxed) && outstanding.is_empty() && added {
             return;
         }
-        let url = format!("ws://{addr}/ws/boards/{board}?name=load{me}");
-        let mut ws: Socket =
-            match tokio_tungstenite::connect_async_with_config(url, None, true).await {
-                Ok((ws, _)) => ws,
-                Err(_) => {
-                    tokio::time::sleep(backoff).await;
-                    backoff = (backoff * 2).min(Duration::from_secs(1));
-                    continue;
-                }
-            };
+        let url = format!("{}?name=load{me}", board_url(&addr, board));
+        let mut ws = match Client::connect(&url).await {
+            Ok(ws) => ws,
+            Err(_) => {
+                tokio::time::sleep(backoff).await;
+                backoff = (backoff * 2).min(Duration::from_secs(1));
+                continue;
+            }
+        };
         backoff = Duration::from_millis(50);
-        if ws.send(hello(board)).await.is_err() {
+        // The welcome first.
+        let welcomed = match ws.hello(&key(board)).await {
+            Ok(()) => ws.welcome().await.is_ok(),
+            Err(_) => false,
+        };
+        if !welcomed {
             run.shared.lock().unwrap().reconnects += 1;
             continue 'connection;
         }
-        // The welcome first.
-        loop {
-            match ws.next().await {
-                Some(Ok(Message::Text(t))) if t.contains("\"type\":\"welcome\"") => break,
-                Some(Ok(_)) => continue,
-                _ => {
-                    run.shared.lock().unwrap().reconnects += 1;
-                    continue 'connection;
-                }
-            }
-        }
-        for (_, text) in &outstanding {
-            if ws.send(Message::Text(text.clone().into())).await.is_err() {
+        for (command_id, command) in &outstanding {
+            if ws
+                .command_with_id(*command_id, command.clone())
+                .await
+                .is_err()
+            {
                 run.shared.lock().unwrap().reconnects += 1;
                 continue 'connection;
             }
         }
         if !added && outstanding.is_empty() {
+            let pos = Position::new(me as i32 * 10, 0);
             let command = Command::AddSticky {
                 id: sticky,
-                kind: StickyKind::DomainEvent,
+                kind: stormwall_core::StickyKind::DomainEvent,
                 text: format!("Load {me}"),
-                pos: Position::new(me as i32 * 10, 0),
+                pos,
                 size: None,
             };
             if send(&run, &mut ws, &mut outstanding, me, board_index, command)
@@ -343,7 +279,7 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
         loop {
             let stopping = run.stopping.load(Ordering::Relaxed);
             if stopping && outstanding.is_empty() {
-                let _ = ws.close(None).await;
+                ws.close().await;
                 return;
             }
             let may_send =
@@ -356,24 +292,21 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                     }
                 }, if may_send => {
                     moves += 1;
-                    let command = Command::MoveSticky {
-                        id: sticky,
-                        pos: Position::new(me as i32 * 10, moves % 900_000 + 1),
-                    };
+                    let pos = Position::new(me as i32 * 10, moves % 900_000 + 1);
+                    let command = commands::move_sticky(sticky, pos);
                     if send(&run, &mut ws, &mut outstanding, me, board_index, command).await.is_err() {
                         continue 'connection;
                     }
                 }
-                frame = ws.next() => {
-                    let text = match frame {
-                        Some(Ok(Message::Text(text))) => text,
-                        Some(Ok(_)) => continue,
-                        _ => {
+                msg = ws.next() => {
+                    let msg = match msg {
+                        Ok(msg) => msg,
+                        Err(stormwall_testkit::Error::Unreadable(_)) => continue,
+                        Err(_) => {
                             run.shared.lock().unwrap().reconnects += 1;
                             continue 'connection;
                         }
                     };
-                    let Ok(msg) = serde_json::from_str::<ServerMsg>(&text) else { continue };
                     let now = Instant::now();
                     match msg {
                         ServerMsg::Event { command_id, .. } => {
@@ -416,19 +349,14 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
 
 async fn send(
     run: &Run,
-    ws: &mut Socket,
-    outstanding: &mut Vec<(Uuid, String)>,
+    ws: &mut Client,
+    outstanding: &mut Vec<(Uuid, Command)>,
     me: usize,
     board_index: usize,
     command: Command,
 ) -> Result<(), ()> {
     let command_id = Uuid::new_v4();
-    let text = serde_json::to_string(&ClientMsg::Command {
-        command_id,
-        command,
-    })
-    .expect("commands serialise");
-    outstanding.push((command_id, text.clone()));
+    outstanding.push((command_id, command.clone()));
     if run.measuring.load(Ordering::Relaxed) {
         run.shared
             .lock()
@@ -436,7 +364,7 @@ async fn send(
             .sent
             .insert(command_id, (Instant::now(), me, board_index));
     }
-    ws.send(Message::Text(text.into())).await.map_err(|_| {
+    ws.command_with_id(command_id, command).await.map_err(|_| {
         run.shared.lock().unwrap().reconnects += 1;
     })
 }
@@ -660,12 +588,10 @@ async fn check_log(db: &str, boards: &[BoardId], acked: &HashSet<Uuid>) -> Resul
 }
 
 /// A socket on a board whose welcome has been read, so its session is fully set up.
-async fn joined(addr: &str, board: BoardId) -> Result<Socket, String> {
-    let (mut ws, _) = tokio_tungstenite::connect_async(format!("ws://{addr}/ws/boards/{board}"))
+async fn joined(addr: &str, board: BoardId) -> Result<Client, String> {
+    let (ws, _) = Client::join(&board_url(addr, board), &key(board))
         .await
         .map_err(|e| e.to_string())?;
-    ws.send(hello(board)).await.map_err(|e| e.to_string())?;
-    let _ = ws.next().await;
     Ok(ws)
 }
 
@@ -706,11 +632,11 @@ async fn stuck(args: Args) -> Result<(), String> {
         tcp.set_recv_buffer_size(4096).map_err(|e| e.to_string())?;
         let addr = server.addr.parse().map_err(|e| format!("{e}"))?;
         let stream = tcp.connect(addr).await.map_err(|e| e.to_string())?;
-        let url = format!("ws://{}/ws/boards/{board}", server.addr);
-        let (mut ws, _) = tokio_tungstenite::client_async(url, stream)
+        let url = board_url(&server.addr, board);
+        let mut ws = Client::connect_on(&url, stream)
             .await
             .map_err(|e| e.to_string())?;
-        ws.send(hello(board)).await.map_err(|e| e.to_string())?;
+        ws.hello(&key(board)).await.map_err(|e| e.to_string())?;
         sockets.push(ws);
     }
     let start = Instant::now();
@@ -754,30 +680,19 @@ async fn memory(args: Args) -> Result<(), String> {
         let id = server.create_board(&format!("Board {i}")).await?;
         let mut ws = joined(&server.addr, id).await?;
         for s in 0..20 {
-            let msg = ClientMsg::Command {
-                command_id: Uuid::new_v4(),
-                command: Command::AddSticky {
-                    id: StickyId(Uuid::new_v4()),
-                    kind: StickyKind::DomainEvent,
-                    text: format!("Something Happened {s}"),
-                    pos: Position::new(s * 150, 300),
-                    size: None,
-                },
-            };
-            let text = serde_json::to_string(&msg).expect("serialises");
-            ws.send(Message::Text(text.into()))
-                .await
-                .map_err(|e| e.to_string())?;
+            let text = format!("Something Happened {s}");
+            let (_, command) = commands::add_sticky_at(&text, Position::new(s * 150, 300));
+            ws.command(command).await.map_err(|e| e.to_string())?;
         }
         let mut acks = 0;
         while acks < 20 {
             match ws.next().await {
-                Some(Ok(Message::Text(t))) if t.contains("\"type\":\"ack\"") => acks += 1,
-                Some(Ok(_)) => {}
-                _ => return Err("a board connection closed early".into()),
+                Ok(ServerMsg::Ack { .. }) => acks += 1,
+                Ok(_) | Err(stormwall_testkit::Error::Unreadable(_)) => {}
+                Err(_) => return Err("a board connection closed early".into()),
             }
         }
-        let _ = ws.close(None).await;
+        ws.close().await;
     }
     settle().await;
     let with_boards = server.rss_kib();

@@ -1,0 +1,124 @@
+//! The server binary as a child process on a throwaway database.
+
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+use std::time::Duration;
+use tokio::io::{AsyncBufReadExt, BufReader};
+use tokio::process::{Child, Command};
+
+/// A throwaway folder holding a SQLite file, deleted on drop.
+pub struct TempDb {
+    pub dir: tempfile::TempDir,
+}
+
+impl TempDb {
+    pub fn new() -> Self {
+        Self {
+            dir: tempfile::tempdir().expect("a temporary folder"),
+        }
+    }
+
+    pub fn path(&self) -> PathBuf {
+        self.dir.path().join("board.db")
+    }
+
+    pub fn url(&self) -> String {
+        format!("sqlite://{}", self.path().display())
+    }
+}
+
+impl Default for TempDb {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// A running server binary, killed on drop.
+pub struct ServerProcess {
+    child: Child,
+    /// `host:port` it listens on.
+    pub addr: String,
+}
+
+impl ServerProcess {
+    /// Starts `bin` with these arguments (`--database`, `--addr`, …) and waits for the line
+    /// that says where it listens.
+    pub async fn spawn(bin: &Path, args: &[String]) -> Result<Self, String> {
+        if !bin.exists() {
+            return Err(format!(
+                "no server binary at {}: build it first with `cargo leptos build --release`",
+                bin.display()
+            ));
+        }
+        let mut child = Command::new(bin)
+            .args(args)
+            .env("RUST_LOG", "error")
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .kill_on_drop(true)
+            .spawn()
+            .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;
+        let stdout = child.stdout.take().expect("piped");
+        let mut lines = BufReader::new(stdout).lines();
+        let line = tokio::time::timeout(Duration::from_secs(20), lines.next_line()).await;
+        match line {
+            Ok(Ok(Some(line))) if line.contains("http://") => {
+                let addr = line
+                    .rsplit("http://")
+                    .next()
+                    .unwrap_or("")
+                    .trim()
+                    .to_owned();
+                Ok(Self { child, addr })
+            }
+            _ => {
+                let _ = child.kill().await;
+                Err(format!("{} did not start", bin.display()))
+            }
+        }
+    }
+
+    pub fn pid(&self) -> Option<u32> {
+        self.child.id()
+    }
+
+    /// SIGKILL.
+    pub async fn kill(&mut self) {
+        let _ = self.child.kill().await;
+    }
+
+    /// The process's CPU time so far (user + system, all threads), from `/proc/<pid>/stat`.
+    pub fn cpu(&self) -> Option<Duration> {
+        let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()?)).ok()?;
+        // The fields after the command name, which is in parentheses and may hold spaces.
+        let fields: Vec<&str> = stat.rsplit_once(')')?.1.split_whitespace().collect();
+        // utime and stime are fields 14 and 15 of the line: 12 and 13 after the name.
+        let ticks = fields.get(11)?.parse::<u64>().ok()? + fields.get(12)?.parse::<u64>().ok()?;
+        Some(Duration::from_secs_f64(ticks as f64 / clock_ticks()))
+    }
+
+    /// Resident memory (KiB), 0 when it cannot be read.
+    pub fn rss_kib(&self) -> u64 {
+        let Some(pid) = self.pid() else { return 0 };
+        let status = std::fs::read_to_string(format!("/proc/{pid}/status")).unwrap_or_default();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .unwrap_or(0)
+    }
+}
+
+/// Clock ticks per second, the unit of `/proc/<pid>/stat`'s times (100 on Linux almost always).
+fn clock_ticks() -> f64 {
+    static TICKS: std::sync::LazyLock<f64> = std::sync::LazyLock::new(|| {
+        std::process::Command::new("getconf")
+            .arg("CLK_TCK")
+            .output()
+            .ok()
+            .and_then(|o| String::from_utf8(o.stdout).ok())
+            .and_then(|t| t.trim().parse().ok())
+            .unwrap_or(100.0)
+    });
+    *TICKS
+}
