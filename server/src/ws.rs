@@ -234,8 +234,8 @@ impl Out {
     }
 
     /// A socket operation, within the deadline. Most complete at once (the kernel's buffer
-    /// has room), and those never arm a timer: a timer per write was a measurable share of
-    /// the fan-out's CPU.
+    /// has room), and those never arm a timer: registering and cancelling one per write is
+    /// work on every delivery for a deadline that almost never matters.
     async fn timed(
         deadline: Duration,
         op: impl Future<Output = Result<(), tungstenite::Error>>,
