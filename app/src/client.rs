@@ -240,7 +240,10 @@ impl BoardClient {
 
     /// Carries out what the engine decided.
     fn run(&self, effects: Vec<Effect>) {
-        let mut went_live = false;
+        // A rebuilt view supersedes the step's applied events: the page copies it once.
+        let rebuilt = effects
+            .iter()
+            .any(|e| matches!(e, Effect::View(ViewChange::Rebuilt)));
         for effect in effects {
             match effect {
                 Effect::Send(msg) => {
@@ -251,13 +254,8 @@ impl BoardClient {
                 }
                 Effect::Notice(message) => self.show_notice(message),
                 Effect::Persist(queue) => self.persist(&queue),
-                Effect::View(ViewChange::Applied(events)) => self.mirror(&events),
-                Effect::View(ViewChange::Rebuilt) => {
-                    self.changes.set_value(Changes::everything());
-                    self.board
-                        .set(self.engine.with_value(|e| e.view().cloned()));
-                    went_live = true;
-                }
+                Effect::View(ViewChange::Applied(events)) if !rebuilt => self.mirror(&events),
+                Effect::View(_) => {}
                 Effect::Reconnect => self.reconnect_now(),
                 Effect::PumpIn(ms) => self.pump_in(ms),
                 Effect::Stop(Stop::Refused { code, message }) => {
@@ -269,9 +267,17 @@ impl BoardClient {
                 Effect::Room(msg) => self.room_msg(*msg),
             }
         }
+        if rebuilt {
+            self.changes.set_value(Changes::everything());
+            let view = self
+                .engine
+                .try_update_value(|e| e.view().cloned())
+                .flatten();
+            self.board.set(view);
+        }
         let was_live = self.status.get_untracked() == ConnStatus::Live;
         self.sync_signals();
-        if went_live && !was_live && self.status.get_untracked() == ConnStatus::Live {
+        if rebuilt && !was_live && self.status.get_untracked() == ConnStatus::Live {
             // A (re)connection: the server has forgotten who leads the room.
             self.attempts.set_value(0);
             self.lead_again();

@@ -81,7 +81,8 @@ pub struct Pending {
 pub enum ViewChange {
     /// These events were applied to the view, in order (the common case: cheap to follow).
     Applied(Vec<Event>),
-    /// The view was rebuilt: anything may have changed.
+    /// Anything may have changed: read the view again ([`Engine::view`]). Comes at most once
+    /// per step, and then supersedes the step's `Applied` effects.
     Rebuilt,
 }
 
@@ -171,7 +172,11 @@ pub struct Engine {
     confirmed: Option<Board>,
     seq: u64,
     view: Option<Board>,
+    /// The view lags the confirmed board and the pending commands: it is rebuilt when next
+    /// asked for, so a burst of events costs one rebuild, not one each.
+    stale: bool,
     pending: Vec<Pending>,
+    window: usize,
     pace: TokenBucket,
     undo: Vec<Command>,
     redo: Vec<Command>,
@@ -188,7 +193,9 @@ impl Engine {
             confirmed: None,
             seq: 0,
             view: None,
+            stale: false,
             pending: Vec::new(),
+            window: WINDOW,
             pace: TokenBucket::new(CLIENT_RATE, CLIENT_BURST, now / 1000.0),
             undo: Vec::new(),
             redo: Vec::new(),
@@ -202,8 +209,15 @@ impl Engine {
         self
     }
 
+    /// At most `window` commands in flight (the load tool pipelines deeper than a browser).
+    pub fn with_window(mut self, window: usize) -> Self {
+        self.window = window.max(1);
+        self
+    }
+
     /// The board on screen: `None` until the first welcome.
-    pub fn view(&self) -> Option<&Board> {
+    pub fn view(&mut self) -> Option<&Board> {
+        self.refresh();
         self.view.as_ref()
     }
 
@@ -266,9 +280,7 @@ impl Engine {
         restored.append(&mut self.pending);
         self.pending = restored;
         let mut effects = vec![self.persist()];
-        if self.view.is_some() {
-            self.rebuild(&mut effects);
-        }
+        self.rebuild(&mut effects);
         effects
     }
 
@@ -326,6 +338,7 @@ impl Engine {
         if command.needs_stamp() {
             command.stamp(self.server_now(now), Vec::new);
         }
+        self.refresh();
         let view = self.view.as_mut().ok_or(Declined::Loading)?;
         let events = execute(view, command.clone()).map_err(Declined::Refused)?;
         if events.is_empty() {
@@ -348,7 +361,7 @@ impl Engine {
             return effects;
         }
         let in_flight = self.pending.iter().filter(|p| p.sent).count();
-        let mut room = WINDOW.saturating_sub(in_flight);
+        let mut room = self.window.saturating_sub(in_flight);
         for p in self.pending.iter_mut().filter(|p| !p.sent) {
             if room == 0 || !self.pace.ready(now / 1000.0) {
                 break;
@@ -515,7 +528,7 @@ impl Engine {
         }
         confirmed.apply_mut(&event);
         self.seq = seq;
-        if self.pending.is_empty() && !mine {
+        if self.pending.is_empty() && !mine && !self.stale {
             // The common case: the view is the confirmed board; apply in place.
             if let Some(view) = self.view.as_mut() {
                 view.apply_mut(&event);
@@ -545,10 +558,28 @@ impl Engine {
         )
     }
 
-    /// The view again: the confirmed board, then every pending command the server has not
-    /// applied yet, re-executed on top (one that no longer applies is skipped: the server
-    /// will refuse it and say why).
+    /// The view is to be rebuilt (when next asked for); the caller hears of it once per step.
     fn rebuild(&mut self, effects: &mut Vec<Effect>) {
+        if self.confirmed.is_none() {
+            return;
+        }
+        self.stale = true;
+        if !effects
+            .iter()
+            .any(|e| matches!(e, Effect::View(ViewChange::Rebuilt)))
+        {
+            effects.push(Effect::View(ViewChange::Rebuilt));
+        }
+    }
+
+    /// The view again, if it lags: the confirmed board, then every pending command the server
+    /// has not applied yet, re-executed on top (one that no longer applies is skipped: the
+    /// server will refuse it and say why).
+    fn refresh(&mut self) {
+        if !self.stale {
+            return;
+        }
+        self.stale = false;
         let Some(mut view) = self.confirmed.clone() else {
             return;
         };
@@ -560,7 +591,6 @@ impl Engine {
             }
         }
         self.view = Some(view);
-        effects.push(Effect::View(ViewChange::Rebuilt));
     }
 
     /// A command of this user's was stored: its inverse goes on the undo (or redo) stack.
