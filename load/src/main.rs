@@ -15,6 +15,7 @@ use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 use stormwall::store::EventStore;
 use stormwall_core::protocol::ServerMsg;
+use stormwall_core::sync::{self, Effect, Engine, Status};
 use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Command, Position, Role, StickyId};
 use stormwall_testkit::client::board_url;
@@ -209,12 +210,21 @@ fn summary(name: &str, values: &mut [f64]) {
 }
 
 /// One client: connects (again and again, if the server dies), adds its sticky, then moves it
-/// at its share of the rate, resending what was not acknowledged after every reconnect.
+/// at its share of the rate. Its commands go through the core's sync engine, as a browser's
+/// do: applied at once, sent under the window, resent under the same ids after a reconnect.
 async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, addr: Arc<str>) {
     let args = &run.args;
     let sticky = StickyId(Uuid::new_v4());
-    // Commands sent and not answered, in order, for resending under the same id.
-    let mut outstanding: Vec<(Uuid, Command)> = Vec::new();
+    let started = Instant::now();
+    let now = move || started.elapsed().as_secs_f64() * 1000.0;
+    // The tool keeps its own rate (or pipeline): the engine's pace must not slow it down.
+    let mut engine = Engine::new(Role::Edit, now())
+        .with_pace(1e9, 1e9, now())
+        .with_window(if args.rate > 0.0 {
+            sync::WINDOW
+        } else {
+            args.pipeline.max(1)
+        });
     let mut added = false;
     let mut moves: i32 = 0;
     let period = if args.rate > 0.0 {
@@ -228,7 +238,8 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut backoff = Duration::from_millis(50);
     'connection: loop {
-        if run.stopping.load(Ordering::Relaxed) && outstanding.is_empty() && added {
+        engine.disconnected();
+        if run.stopping.load(Ordering::Relaxed) && engine.unsaved() == 0 && added {
             return;
         }
         let url = format!("{}?name=load{me}", board_url(&addr, board));
@@ -241,49 +252,56 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
             }
         };
         backoff = Duration::from_millis(50);
-        // The welcome first.
-        let welcomed = match ws.hello(&key(board)).await {
-            Ok(()) => ws.welcome().await.is_ok(),
-            Err(_) => false,
+        // The welcome first: the engine then sends what is still unanswered, same ids.
+        let welcome = match ws.hello(&key(board)).await {
+            Ok(()) => ws.welcome().await,
+            Err(e) => Err(e),
         };
-        if !welcomed {
+        let Ok(welcome) = welcome else {
             run.shared.lock().unwrap().reconnects += 1;
             continue 'connection;
+        };
+        let mut pump_at: Option<tokio::time::Instant> = None;
+        let effects = engine.receive(welcome, now());
+        if carry_out(&run, &mut ws, effects, &mut pump_at)
+            .await
+            .is_err()
+        {
+            continue 'connection;
         }
-        for (command_id, command) in &outstanding {
-            if ws
-                .command_with_id(*command_id, command.clone())
-                .await
-                .is_err()
-            {
-                run.shared.lock().unwrap().reconnects += 1;
-                continue 'connection;
-            }
-        }
-        if !added && outstanding.is_empty() {
-            let pos = Position::new(me as i32 * 10, 0);
+        if !added && engine.unsaved() == 0 {
             let command = Command::AddSticky {
                 id: sticky,
                 kind: stormwall_core::StickyKind::DomainEvent,
                 text: format!("Load {me}"),
-                pos,
+                pos: Position::new(me as i32 * 10, 0),
                 size: None,
             };
-            if send(&run, &mut ws, &mut outstanding, me, board_index, command)
-                .await
-                .is_err()
+            if local(
+                &run,
+                &mut ws,
+                &mut engine,
+                &mut pump_at,
+                me,
+                board_index,
+                command,
+                now(),
+            )
+            .await
+            .is_err()
             {
                 continue 'connection;
             }
         }
         loop {
             let stopping = run.stopping.load(Ordering::Relaxed);
-            if stopping && outstanding.is_empty() {
+            if stopping && engine.unsaved() == 0 {
                 ws.close().await;
                 return;
             }
             let may_send =
-                added && !stopping && (args.rate > 0.0 || outstanding.len() < args.pipeline.max(1));
+                added && !stopping && (args.rate > 0.0 || engine.unsaved() < args.pipeline.max(1));
+            let pump_due = pump_at.unwrap_or_else(tokio::time::Instant::now);
             tokio::select! {
                 // At a rate, on the client's tick; unbounded, whenever the window has room.
                 _ = async {
@@ -294,7 +312,17 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                     moves += 1;
                     let pos = Position::new(me as i32 * 10, moves % 900_000 + 1);
                     let command = commands::move_sticky(sticky, pos);
-                    if send(&run, &mut ws, &mut outstanding, me, board_index, command).await.is_err() {
+                    if local(&run, &mut ws, &mut engine, &mut pump_at, me, board_index, command, now())
+                        .await
+                        .is_err()
+                    {
+                        continue 'connection;
+                    }
+                }
+                _ = tokio::time::sleep_until(pump_due), if pump_at.is_some() => {
+                    pump_at = None;
+                    let effects = engine.pump(now());
+                    if carry_out(&run, &mut ws, effects, &mut pump_at).await.is_err() {
                         continue 'connection;
                     }
                 }
@@ -307,24 +335,23 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                             continue 'connection;
                         }
                     };
-                    let now = Instant::now();
-                    match msg {
+                    let at = Instant::now();
+                    match &msg {
                         ServerMsg::Event { command_id, .. } => {
                             if run.measuring.load(Ordering::Relaxed) {
                                 run.deliveries.fetch_add(1, Ordering::Relaxed);
                             }
                             if let Some(c) = command_id {
-                                received(&run, c, me, now);
+                                received(&run, *c, me, at);
                             }
                         }
                         ServerMsg::Ack { command_id, .. } => {
-                            outstanding.retain(|(c, _)| *c != command_id);
                             added = true;
                             let mut shared = run.shared.lock().unwrap();
-                            shared.acked.insert(command_id);
-                            if let Some((at, _, _)) = shared.sent.get(&command_id).copied() {
+                            shared.acked.insert(*command_id);
+                            if let Some((sent, _, _)) = shared.sent.get(command_id).copied() {
                                 if run.measuring.load(Ordering::Relaxed) {
-                                    shared.acks.push(now.duration_since(at).as_secs_f64() * 1000.0);
+                                    shared.acks.push(at.duration_since(sent).as_secs_f64() * 1000.0);
                                 }
                             }
                         }
@@ -333,13 +360,17 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                         ServerMsg::Welcome { .. } => {
                             run.shared.lock().unwrap().rewelcomes += 1;
                         }
-                        ServerMsg::Error { code, command_id, .. } => {
-                            if let Some(c) = command_id {
-                                outstanding.retain(|(id, _)| *id != c);
-                            }
-                            *run.shared.lock().unwrap().errors.entry(code).or_default() += 1;
+                        ServerMsg::Error { code, .. } => {
+                            *run.shared.lock().unwrap().errors.entry(*code).or_default() += 1;
                         }
                         _ => {}
+                    }
+                    let effects = engine.receive(msg, now());
+                    if carry_out(&run, &mut ws, effects, &mut pump_at).await.is_err() {
+                        continue 'connection;
+                    }
+                    if engine.status() == Status::Stopped {
+                        return;
                     }
                 }
             }
@@ -347,16 +378,22 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
     }
 }
 
-async fn send(
+/// A command of this client's through the engine (timed from here when measuring).
+#[allow(clippy::too_many_arguments)]
+async fn local(
     run: &Run,
     ws: &mut Client,
-    outstanding: &mut Vec<(Uuid, Command)>,
+    engine: &mut Engine,
+    pump_at: &mut Option<tokio::time::Instant>,
     me: usize,
     board_index: usize,
     command: Command,
+    now: f64,
 ) -> Result<(), ()> {
     let command_id = Uuid::new_v4();
-    outstanding.push((command_id, command.clone()));
+    let Ok(effects) = engine.local(command_id, command, now) else {
+        return Ok(()); // refused on the board as the client sees it: nothing to send
+    };
     if run.measuring.load(Ordering::Relaxed) {
         run.shared
             .lock()
@@ -364,9 +401,37 @@ async fn send(
             .sent
             .insert(command_id, (Instant::now(), me, board_index));
     }
-    ws.command_with_id(command_id, command).await.map_err(|_| {
-        run.shared.lock().unwrap().reconnects += 1;
-    })
+    carry_out(run, ws, effects, pump_at).await
+}
+
+/// Does what the engine asked: sends, and remembers when to pump again; `Err` when the
+/// connection must be made again.
+async fn carry_out(
+    run: &Run,
+    ws: &mut Client,
+    effects: Vec<Effect>,
+    pump_at: &mut Option<tokio::time::Instant>,
+) -> Result<(), ()> {
+    for effect in effects {
+        match effect {
+            Effect::Send(msg) => {
+                if ws.send(&msg).await.is_err() {
+                    run.shared.lock().unwrap().reconnects += 1;
+                    return Err(());
+                }
+            }
+            Effect::PumpIn(ms) => {
+                let at = tokio::time::Instant::now() + Duration::from_secs_f64(ms / 1000.0);
+                *pump_at = Some(pump_at.map_or(at, |p| p.min(at)));
+            }
+            Effect::Reconnect => {
+                run.shared.lock().unwrap().reconnects += 1;
+                return Err(());
+            }
+            _ => {}
+        }
+    }
+    Ok(())
 }
 
 /// An event reached client `me`: a receipt, when someone else on the board sent it.
