@@ -414,11 +414,9 @@ async fn carry_out(
 ) -> Result<(), ()> {
     for effect in effects {
         match effect {
-            Effect::Send(msg) => {
-                if ws.send(&msg).await.is_err() {
-                    run.shared.lock().unwrap().reconnects += 1;
-                    return Err(());
-                }
+            Effect::Send(msg) if ws.send(&msg).await.is_err() => {
+                run.shared.lock().unwrap().reconnects += 1;
+                return Err(());
             }
             Effect::PumpIn(ms) => {
                 let at = tokio::time::Instant::now() + Duration::from_secs_f64(ms / 1000.0);
