@@ -108,7 +108,14 @@ impl Command {
 /// Whether `role` may send `command`: the rule the board actor applies to every command, and
 /// the browser before offering one.
 pub fn authorize(role: Role, command: &Command) -> Result<(), Error> {
-    match command.required_role() {
+    require(role, command.required_role())
+}
+
+/// Whether `role` reaches `need`, and if not the refusal that says why: a view link is
+/// read-only whatever was asked; an edit link lacks only the facilitator's rights. Commands,
+/// HTTP requests and the socket's workshop messages all answer with this one rule.
+pub fn require(role: Role, need: Role) -> Result<(), Error> {
+    match need {
         need if need <= role => Ok(()),
         Role::Facilitator if role == Role::Edit => Err(Error::FacilitatorOnly),
         _ => Err(Error::ReadOnly),

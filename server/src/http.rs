@@ -109,13 +109,7 @@ pub async fn authorize(
     let key = key.0.ok_or(ApiError::Unauthorized)?;
     let board_id: BoardId = id.parse().map_err(|_| BoardError::Denied)?;
     let (handle, granted) = registry.access(board_id, &key).await?;
-    if granted.role < need {
-        let refused = match need {
-            Role::Facilitator => stormwall_core::Error::FacilitatorOnly,
-            _ => stormwall_core::Error::ReadOnly,
-        };
-        return Err(BoardError::from(refused).into());
-    }
+    stormwall_core::workshop::require(granted.role, need).map_err(BoardError::from)?;
     Ok((handle, granted))
 }
 

@@ -564,11 +564,7 @@ impl Session<'_> {
             ClientMsg::Dot { .. } => Right::Edit,
             _ => Right::Facilitator,
         };
-        if self.right < need {
-            let refused = match need {
-                Right::Facilitator => stormwall_core::Error::FacilitatorOnly,
-                _ => stormwall_core::Error::ReadOnly,
-            };
+        if let Err(refused) = stormwall_core::workshop::require(self.right, need) {
             return out
                 .msg(&ServerMsg::error(refused.code(), refused.to_string(), None))
                 .await;
