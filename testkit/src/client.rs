@@ -1,10 +1,17 @@
 //! A WebSocket client that speaks the protocol in its typed messages.
+//!
+//! Two kinds of methods: those that return a `Result` (what the load tool uses, and tests of
+//! failures), and the tests' shorthands, which open a board by its id (its key from
+//! [`links`](crate::links)), wait at most [`RECV_LIMIT`] and fail the test on anything
+//! unexpected.
 
+use crate::links;
 use futures::{SinkExt, StreamExt};
 use std::fmt;
+use std::fmt::Display;
 use std::time::Duration;
 use stormwall_core::protocol::{ClientMsg, ServerMsg};
-use stormwall_core::{BoardId, Command};
+use stormwall_core::{Board, BoardId, Command, Position, Role, StickyId};
 use tokio::net::TcpStream;
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::{MaybeTlsStream, WebSocketStream};
@@ -43,9 +50,26 @@ impl From<tungstenite::Error> for Error {
     }
 }
 
+/// How long the tests' shorthands wait for a message before failing the test.
+pub const RECV_LIMIT: Duration = Duration::from_secs(5);
+
 /// The WebSocket address of a board on a server at `addr` (`host:port`).
-pub fn board_url(addr: &str, board: BoardId) -> String {
+pub fn board_url(addr: impl Display, board: BoardId) -> String {
     format!("ws://{addr}/ws/boards/{board}")
+}
+
+/// The `hello` frame with the facilitator's key of a board made through the kit (for sockets
+/// a test drives itself).
+pub fn hello_frame(board: BoardId) -> Message {
+    let msg = ClientMsg::Hello {
+        key: links::key(board, Role::Facilitator),
+        browser: None,
+    };
+    Message::Text(
+        serde_json::to_string(&msg)
+            .expect("client messages serialise")
+            .into(),
+    )
 }
 
 pub struct Client {
@@ -178,6 +202,154 @@ impl Client {
                     ..
                 } if c == command_id => return Ok(msg),
                 _ => {}
+            }
+        }
+    }
+
+    /// Sends where this user's pointer is and what they edit.
+    pub async fn presence(
+        &mut self,
+        cursor: Option<Position>,
+        editing: Option<StickyId>,
+    ) -> Result<(), Error> {
+        self.send(&ClientMsg::Presence { cursor, editing }).await
+    }
+
+    /// Says hello with the facilitator's key of a board made through the kit.
+    pub async fn hello_board(&mut self, board: BoardId) -> Result<(), Error> {
+        self.hello(&links::key(board, Role::Facilitator)).await
+    }
+
+    // The tests' shorthands: they fail the test rather than return an error.
+
+    /// Joins a board made through the kit as its facilitator; the client and its welcome.
+    pub async fn join_board(addr: impl Display, board: BoardId) -> (Self, ServerMsg) {
+        Self::join_as_with_key(addr, board, None, &links::key(board, Role::Facilitator)).await
+    }
+
+    /// Joins a board made through the kit with a display name, as its facilitator.
+    pub async fn join_as(addr: impl Display, board: BoardId, name: &str) -> (Self, ServerMsg) {
+        let key = links::key(board, Role::Facilitator);
+        Self::join_as_with_key(addr, board, Some(name), &key).await
+    }
+
+    /// Joins a board with a given key (of some role).
+    pub async fn join_with_key(addr: impl Display, board: BoardId, key: &str) -> (Self, ServerMsg) {
+        Self::join_as_with_key(addr, board, None, key).await
+    }
+
+    /// Joins a board with a display name (none: the server picks one) and a given key; fails
+    /// the test unless the first board message is the welcome.
+    pub async fn join_as_with_key(
+        addr: impl Display,
+        board: BoardId,
+        name: impl Into<Option<&str>>,
+        key: &str,
+    ) -> (Self, ServerMsg) {
+        let mut url = board_url(addr, board);
+        if let Some(name) = name.into() {
+            url = format!("{url}?name={name}");
+        }
+        let mut client = Self::connect(&url).await.expect("ws connects");
+        client.hello(key).await.expect("hello sent");
+        let welcome = client.recv().await;
+        assert!(matches!(welcome, ServerMsg::Welcome { .. }), "{welcome:?}");
+        (client, welcome)
+    }
+
+    /// The board as a newcomer gets it now, and its seq.
+    pub async fn board_now(addr: impl Display, board: BoardId) -> (Board, u64) {
+        let (_, welcome) = Self::join_board(addr, board).await;
+        let ServerMsg::Welcome { board, seq, .. } = welcome else {
+            unreachable!("join returns the welcome")
+        };
+        (board, seq)
+    }
+
+    /// Sends a command and waits for its acknowledgement (its events pass by); a refusal
+    /// fails the test.
+    pub async fn run(&mut self, command: Command) {
+        let id = self.command(command).await.expect("command sent");
+        loop {
+            match self.recv().await {
+                ServerMsg::Ack { command_id, .. } if command_id == id => return,
+                ServerMsg::Error { message, .. } => panic!("refused: {message}"),
+                _ => {}
+            }
+        }
+    }
+
+    /// The next protocol message, whatever it is; fails the test after [`RECV_LIMIT`] of
+    /// silence, or if the socket closes.
+    pub async fn recv_any(&mut self) -> ServerMsg {
+        match self.next_within(RECV_LIMIT).await {
+            Ok(msg) => msg,
+            Err(e) => panic!("no message: {e}"),
+        }
+    }
+
+    /// The next message about the board (presence and the facilitator's kit are skipped).
+    pub async fn recv(&mut self) -> ServerMsg {
+        loop {
+            match self.recv_any().await {
+                ServerMsg::Roster { .. }
+                | ServerMsg::Presence { .. }
+                | ServerMsg::Left { .. }
+                | ServerMsg::Access { .. }
+                | ServerMsg::Follow { .. }
+                | ServerMsg::Ballot { .. } => continue,
+                msg => return msg,
+            }
+        }
+    }
+
+    /// The next presence message (`roster`, `presence` or `left`), skipping the rest.
+    pub async fn recv_presence(&mut self) -> ServerMsg {
+        loop {
+            match self.recv_any().await {
+                msg @ (ServerMsg::Roster { .. }
+                | ServerMsg::Presence { .. }
+                | ServerMsg::Left { .. }) => return msg,
+                _ => continue,
+            }
+        }
+    }
+
+    /// The next message of the facilitator's kit or access (`access`, `ballot`, `follow`) or
+    /// an error, skipping the rest.
+    pub async fn recv_workshop(&mut self) -> ServerMsg {
+        loop {
+            match self.recv_any().await {
+                msg @ (ServerMsg::Access { .. }
+                | ServerMsg::Ballot { .. }
+                | ServerMsg::Follow { .. }
+                | ServerMsg::Error { .. }) => return msg,
+                _ => continue,
+            }
+        }
+    }
+
+    /// Fails the test if a board message arrives within a short while (presence may).
+    pub async fn expect_silence(&mut self) {
+        let r = tokio::time::timeout(Duration::from_millis(300), self.recv()).await;
+        assert!(r.is_err(), "expected silence, got {r:?}");
+    }
+
+    /// The close frame's code (0 without one) and the messages before it; fails the test
+    /// after [`RECV_LIMIT`] of silence.
+    pub async fn closed(&mut self) -> (u16, Vec<ServerMsg>) {
+        let mut before = Vec::new();
+        loop {
+            let frame = tokio::time::timeout(RECV_LIMIT, self.next_frame())
+                .await
+                .expect("closed within the limit");
+            match frame {
+                Ok(Message::Text(text)) => {
+                    before.push(serde_json::from_str(&text).expect("valid ServerMsg"))
+                }
+                Ok(Message::Close(Some(f))) => return (u16::from(f.code), before),
+                Ok(Message::Close(None)) | Err(_) => return (0, before),
+                Ok(_) => continue,
             }
         }
     }

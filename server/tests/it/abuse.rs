@@ -1,9 +1,7 @@
 //! Hostile clients at the WebSocket: floods, commands that produce many events, sockets that
 //! never read, too many connections, disguised names, and random frames (a protocol fuzz).
 
-use crate::common::{
-    add_sticky, create_board, get, hello_frame, import_board, stats, Client, TestDb,
-};
+use crate::common::TestDb;
 use futures::{SinkExt, StreamExt};
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
@@ -15,6 +13,12 @@ use stormwall_core::export::json;
 use stormwall_core::protocol::{ClientMsg, ServerMsg};
 use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Command, Position, StickyId, StickyKind};
+use stormwall_testkit::{
+    commands::add_sticky,
+    hello_frame,
+    http::{get, imported_board, new_board, stats},
+    Client,
+};
 use tokio::net::TcpSocket;
 use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
 use tokio_tungstenite::tungstenite::Message;
@@ -44,15 +48,15 @@ async fn answer(client: &mut Client) -> ServerMsg {
 async fn a_command_is_charged_the_events_it_produces() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Charged by events").await;
-    let (mut c, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Charged by events").await;
+    let (mut c, _) = Client::join_board(server.addr, board).await;
     // A burst of 200: two messages of 150 events each go through (the second into debt)...
     for _ in 0..2 {
-        c.command(adds(150)).await;
+        c.command(adds(150)).await.unwrap();
         assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
     }
     // ...and then the connection pays: 100 events of debt at 50 a second.
-    let id = c.command(add_sticky("one more")).await;
+    let id = c.command(add_sticky("one more")).await.unwrap();
     match answer(&mut c).await {
         ServerMsg::Error {
             code, command_id, ..
@@ -63,7 +67,7 @@ async fn a_command_is_charged_the_events_it_produces() {
         other => panic!("expected rate_limited, got {other:?}"),
     }
     tokio::time::sleep(Duration::from_millis(2_200)).await;
-    c.command(add_sticky("after the pause")).await;
+    c.command(add_sticky("after the pause")).await.unwrap();
     assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
     server.stop().await;
 }
@@ -72,7 +76,7 @@ async fn a_command_is_charged_the_events_it_produces() {
 async fn a_flood_is_disconnected_at_the_2001st_refusal() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Flood").await;
+    let board = new_board(server.addr, "Flood").await;
     let url = format!("ws://{}/ws/boards/{board}", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let (mut tx, mut rx) = ws.split();
@@ -106,8 +110,8 @@ async fn a_flood_is_disconnected_at_the_2001st_refusal() {
     assert_eq!(close.code, CloseCode::Policy);
     assert!(close.reason.contains("too many"), "{}", close.reason);
     // The board is fine for everyone else.
-    let (mut c, _) = Client::join(&server, board).await;
-    c.command(add_sticky("still here")).await;
+    let (mut c, _) = Client::join_board(server.addr, board).await;
+    c.command(add_sticky("still here")).await.unwrap();
     assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
     server.stop().await;
 }
@@ -115,7 +119,7 @@ async fn a_flood_is_disconnected_at_the_2001st_refusal() {
 /// A board of about 6 MB, imported in one go.
 async fn big_board(server: &RunningServer) -> BoardId {
     let board = stormwall_core::sample::wall("Big", 5_000, |i| format!("{i} {}", "w".repeat(990)));
-    import_board(server, json::to_string(&board)).await
+    imported_board(server.addr, json::to_string(&board)).await
 }
 
 /// A WebSocket from `from` whose receive buffer is tiny and which never reads.
@@ -144,19 +148,19 @@ async fn a_client_that_never_reads_is_dropped_after_the_send_deadline() {
     for _ in 0..3 {
         stuck.push(socket_from("127.0.0.1", server.addr, board).await.unwrap());
     }
-    assert_eq!(stats(&server).await["connections"], 3);
+    assert_eq!(stats(server.addr).await["connections"], 3);
     // The welcome (6 MB) cannot leave: after the deadline the server lets go of them all.
     let mut connections = 3;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        connections = stats(&server).await["connections"].as_u64().unwrap();
+        connections = stats(server.addr).await["connections"].as_u64().unwrap();
         if connections == 0 {
             break;
         }
     }
     assert_eq!(connections, 0, "sockets that never read were dropped");
     // Someone who reads gets the whole board.
-    let (_, welcome) = Client::join(&server, board).await;
+    let (_, welcome) = Client::join_board(server.addr, board).await;
     let ServerMsg::Welcome { board: b, .. } = welcome else {
         unreachable!()
     };
@@ -174,7 +178,7 @@ async fn connections_are_capped_per_address_and_in_total() {
             c.max_connections_per_address = 3;
         })
         .await;
-    let board = create_board(&server, "Caps").await;
+    let board = new_board(server.addr, "Caps").await;
     let mut open = Vec::new();
     for _ in 0..3 {
         open.push(socket_from("127.0.0.1", server.addr, board).await.unwrap());
@@ -216,8 +220,8 @@ async fn snapshots_are_kept_few_and_written_by_bytes_as_well_as_by_count() {
             c.rate_limit = 100_000.0;
         })
         .await;
-    let board = create_board(&server, "Snapshots").await;
-    let (mut c, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Snapshots").await;
+    let (mut c, _) = Client::join_board(server.addr, board).await;
     // A board of ~100 KB, then many small moves: by count alone that is a 100 KB snapshot
     // every 10 moves of ~150 bytes each.
     let mut ids = Vec::new();
@@ -231,19 +235,21 @@ async fn snapshots_are_kept_few_and_written_by_bytes_as_well_as_by_count() {
             pos: Position::new(0, 0),
             size: None,
         })
-        .await;
+        .await
+        .unwrap();
         assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
     }
-    let before = stats(&server).await["snapshots"].as_u64().unwrap();
+    let before = stats(server.addr).await["snapshots"].as_u64().unwrap();
     for i in 0..400 {
         c.command(Command::MoveSticky {
             id: ids[i % ids.len()],
             pos: Position::new(i as i32 + 1, 0),
         })
-        .await;
+        .await
+        .unwrap();
         assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
     }
-    let written = stats(&server).await["snapshots"].as_u64().unwrap() - before;
+    let written = stats(server.addr).await["snapshots"].as_u64().unwrap() - before;
     // 400 moves of ~150 bytes come to ~60 KB: two snapshots' quarters, not 40 snapshots.
     assert!(
         written <= 3,
@@ -266,16 +272,17 @@ async fn snapshots_are_kept_few_and_written_by_bytes_as_well_as_by_count() {
 async fn display_names_lose_invisible_and_direction_characters() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Names").await;
+    let board = new_board(server.addr, "Names").await;
     // U+202E RIGHT-TO-LEFT OVERRIDE, U+200B ZERO WIDTH SPACE, U+2066 LEFT-TO-RIGHT ISOLATE.
-    let (mut c, _) = Client::join_as(&server, board, "%E2%80%AEyrollaM%E2%80%8B%E2%81%A6").await;
+    let (mut c, _) =
+        Client::join_as(server.addr, board, "%E2%80%AEyrollaM%E2%80%8B%E2%81%A6").await;
     match c.recv_presence().await {
         ServerMsg::Roster { participants, .. } => {
             assert_eq!(participants[0].name, "yrollaM")
         }
         other => panic!("{other:?}"),
     }
-    c.command(add_sticky("signed")).await;
+    c.command(add_sticky("signed")).await.unwrap();
     assert!(matches!(answer(&mut c).await, ServerMsg::Ack { .. }));
     let log = get(format!("http://{}/api/boards/{board}/events", server.addr))
         .await
@@ -344,9 +351,9 @@ fn hostile_frame() -> impl Strategy<Value = Message> {
 async fn random_frames_are_each_answered_and_a_good_client_keeps_its_acks() {
     let db = TestDb::new();
     let server = db.start_with(|c| c.rate_limit = 1_000_000.0).await;
-    let board = create_board(&server, "Fuzz").await;
-    let (mut fuzz, _) = Client::join(&server, board).await;
-    let (mut good, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Fuzz").await;
+    let (mut fuzz, _) = Client::join_board(server.addr, board).await;
+    let (mut good, _) = Client::join_board(server.addr, board).await;
     let mut runner = TestRunner::deterministic();
     let cases = std::env::var("STORMWALL_FUZZ_CASES")
         .ok()
@@ -355,13 +362,15 @@ async fn random_frames_are_each_answered_and_a_good_client_keeps_its_acks() {
     let (mut sent_good, mut acked_good) = (0, 0);
     for i in 0..cases {
         let frame = hostile_frame().new_tree(&mut runner).unwrap().current();
-        fuzz.send_frame(frame.clone()).await;
+        fuzz.send_frame(frame.clone()).await.unwrap();
         match answer(&mut fuzz).await {
             ServerMsg::Error { .. } | ServerMsg::Ack { .. } => {}
             other => panic!("frame {i} ({frame:?}) was answered with {other:?}"),
         }
         if i % 10 == 0 {
-            good.command(add_sticky(&format!("good {i}"))).await;
+            good.command(add_sticky(&format!("good {i}")))
+                .await
+                .unwrap();
             sent_good += 1;
             if matches!(answer(&mut good).await, ServerMsg::Ack { .. }) {
                 acked_good += 1;
@@ -369,7 +378,7 @@ async fn random_frames_are_each_answered_and_a_good_client_keeps_its_acks() {
         }
     }
     assert_eq!(acked_good, sent_good, "the good client got every ack");
-    let (board_now, _) = Client::board_now(&server, board).await;
+    let (board_now, _) = Client::board_now(server.addr, board).await;
     assert!(board_now.stickies.len() >= sent_good);
     server.stop().await;
 }

@@ -2,12 +2,17 @@
 //! board actor, rotation, and the facilitator's kit over the socket (timer, phases, votes,
 //! follow me), with the secrecy of votes before the reveal.
 
-use crate::common::{add_sticky, create_board, get, key, Client, TestDb};
+use crate::common::TestDb;
 use std::time::Duration;
 use stormwall_core::protocol::{ClientMsg, ServerMsg, View};
 use stormwall_core::workshop::{Tally, Timer, VoteStatus};
 use stormwall_core::ErrorCode;
 use stormwall_core::{Command, Phase, Role, StickyKind, VoteId};
+use stormwall_testkit::{
+    commands::add_sticky,
+    http::{get, new_board},
+    key, Client,
+};
 use uuid::Uuid;
 
 /// Every HTTP endpoint that reads a board, as paths under the server.
@@ -31,7 +36,7 @@ async fn every_board_endpoint_needs_a_key_and_a_wrong_one_gets_403() {
     let db = TestDb::new();
     let server = db.start().await;
     let base = format!("http://{}", server.addr);
-    let board = create_board(&server, "Private").await;
+    let board = new_board(server.addr, "Private").await;
     let http = reqwest::Client::new();
     for path in board_paths(board) {
         let none = http.get(format!("{base}{path}")).send().await.unwrap();
@@ -89,7 +94,7 @@ async fn every_board_endpoint_needs_a_key_and_a_wrong_one_gets_403() {
 async fn the_key_says_which_role_it_is() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Roles").await;
+    let board = new_board(server.addr, "Roles").await;
     let http = reqwest::Client::new();
     for role in [Role::View, Role::Edit, Role::Facilitator] {
         let opened: serde_json::Value = http
@@ -110,7 +115,7 @@ async fn the_key_says_which_role_it_is() {
 async fn keys_are_stored_only_as_hashes() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Hashes").await;
+    let board = new_board(server.addr, "Hashes").await;
     let keys: Vec<String> = [Role::Facilitator, Role::Edit, Role::View]
         .into_iter()
         .map(|r| key(board, r))
@@ -135,12 +140,12 @@ async fn keys_are_stored_only_as_hashes() {
 async fn a_socket_without_hello_or_with_a_wrong_key_is_closed_with_a_reason() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Door").await;
+    let board = new_board(server.addr, "Door").await;
     let url = format!("ws://{}/ws/boards/{board}", server.addr);
     // A command before hello.
     let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
     let mut c = Client::from_stream(ws);
-    c.command(add_sticky("Sneaky")).await;
+    c.command(add_sticky("Sneaky")).await.unwrap();
     let (code, before) = c.closed().await;
     assert_eq!(code, 4401);
     assert!(
@@ -150,7 +155,7 @@ async fn a_socket_without_hello_or_with_a_wrong_key_is_closed_with_a_reason() {
     // A wrong key.
     let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
     let mut c = Client::from_stream(ws);
-    c.hello(&"f".repeat(40)).await;
+    c.hello(&"f".repeat(40)).await.unwrap();
     let (code, before) = c.closed().await;
     assert_eq!(code, 4403);
     assert!(
@@ -159,7 +164,7 @@ async fn a_socket_without_hello_or_with_a_wrong_key_is_closed_with_a_reason() {
         "{before:?}"
     );
     // Nothing was stored.
-    let (b, seq) = Client::board_now(&server, board).await;
+    let (b, seq) = Client::board_now(server.addr, board).await;
     assert_eq!((b.stickies.len(), seq), (0, 1));
 }
 
@@ -167,11 +172,11 @@ async fn a_socket_without_hello_or_with_a_wrong_key_is_closed_with_a_reason() {
 async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Look, don't touch").await;
+    let board = new_board(server.addr, "Look, don't touch").await;
     let (mut viewer, _) =
-        Client::join_as_with_key(&server, board, "Vera", &key(board, Role::View)).await;
+        Client::join_as_with_key(server.addr, board, "Vera", &key(board, Role::View)).await;
     let (mut editor, _) =
-        Client::join_as_with_key(&server, board, "Ed", &key(board, Role::Edit)).await;
+        Client::join_as_with_key(server.addr, board, "Ed", &key(board, Role::Edit)).await;
     let access = viewer.recv_workshop().await;
     let ServerMsg::Access { role, links, .. } = access else {
         panic!("{access:?}")
@@ -179,7 +184,7 @@ async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
     assert_eq!(role, Role::View);
     assert_eq!(links.len(), 1, "a viewer may hand out the view link only");
     // The editor's change reaches the viewer live.
-    editor.command(add_sticky("Seat Reserved")).await;
+    editor.command(add_sticky("Seat Reserved")).await.unwrap();
     assert!(matches!(viewer.recv().await, ServerMsg::Event { .. }));
     assert!(matches!(editor.recv().await, ServerMsg::Event { .. }));
     assert!(matches!(editor.recv().await, ServerMsg::Ack { .. }));
@@ -190,7 +195,7 @@ async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
         Command::LockBoard,
         Command::SetPhase { phase: None },
     ] {
-        let id = viewer.command(command).await;
+        let id = viewer.command(command).await.unwrap();
         match viewer.recv().await {
             ServerMsg::Error {
                 code, command_id, ..
@@ -201,13 +206,13 @@ async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
             other => panic!("expected read_only for {id}, got {other:?}"),
         }
     }
-    let (b, seq) = Client::board_now(&server, board).await;
+    let (b, seq) = Client::board_now(server.addr, board).await;
     assert_eq!(
         (b.stickies.len(), b.title.as_str(), seq),
         (1, "Look, don't touch", 2)
     );
     // An editor may edit, not run the workshop.
-    editor.command(Command::LockBoard).await;
+    editor.command(Command::LockBoard).await.unwrap();
     match editor.recv().await {
         ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::FacilitatorOnly),
         other => panic!("{other:?}"),
@@ -218,16 +223,17 @@ async fn a_viewer_sees_the_board_live_but_every_change_is_refused_read_only() {
 async fn a_rotated_link_stops_working_at_once() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Rotate").await;
+    let board = new_board(server.addr, "Rotate").await;
     let old_edit = key(board, Role::Edit);
-    let (mut editor, _) = Client::join_as_with_key(&server, board, "Ed", &old_edit).await;
+    let (mut editor, _) = Client::join_as_with_key(server.addr, board, "Ed", &old_edit).await;
     let (mut viewer, _) =
-        Client::join_as_with_key(&server, board, "Vera", &key(board, Role::View)).await;
-    let (mut facilitator, _) = Client::join_as(&server, board, "Fay").await;
+        Client::join_as_with_key(server.addr, board, "Vera", &key(board, Role::View)).await;
+    let (mut facilitator, _) = Client::join_as(server.addr, board, "Fay").await;
     // An editor cannot rotate.
     editor
         .send(&ClientMsg::RotateLink { role: Role::Edit })
-        .await;
+        .await
+        .unwrap();
     loop {
         match editor.recv_workshop().await {
             ServerMsg::Error { code, .. } => {
@@ -241,7 +247,8 @@ async fn a_rotated_link_stops_working_at_once() {
     let started = std::time::Instant::now();
     facilitator
         .send(&ClientMsg::RotateLink { role: Role::Edit })
-        .await;
+        .await
+        .unwrap();
     let (code, before) = editor.closed().await;
     assert!(
         started.elapsed() < Duration::from_secs(1),
@@ -272,10 +279,10 @@ async fn a_rotated_link_stops_working_at_once() {
         .await
         .unwrap();
     assert_eq!(resp.status(), 403);
-    let (_, welcome) = Client::join_with_key(&server, board, &new_edit).await;
+    let (_, welcome) = Client::join_with_key(server.addr, board, &new_edit).await;
     assert!(matches!(welcome, ServerMsg::Welcome { .. }));
     // The viewer was not affected: their link still works.
-    viewer.command(add_sticky("still read only")).await;
+    viewer.command(add_sticky("still read only")).await.unwrap();
     match viewer.recv().await {
         ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::ReadOnly),
         other => panic!("the viewer was disconnected? {other:?}"),
@@ -285,7 +292,8 @@ async fn a_rotated_link_stops_working_at_once() {
         .send(&ClientMsg::RotateLink {
             role: Role::Facilitator,
         })
-        .await;
+        .await
+        .unwrap();
     let old_fac = key(board, Role::Facilitator);
     let new_fac = loop {
         if let ServerMsg::Access { links, .. } = facilitator.recv_workshop().await {
@@ -295,9 +303,9 @@ async fn a_rotated_link_stops_working_at_once() {
             }
         }
     };
-    facilitator.command(Command::LockBoard).await;
+    facilitator.command(Command::LockBoard).await.unwrap();
     assert!(matches!(facilitator.recv().await, ServerMsg::Event { .. }));
-    let (_, welcome) = Client::join_with_key(&server, board, &new_fac).await;
+    let (_, welcome) = Client::join_with_key(server.addr, board, &new_fac).await;
     assert!(matches!(welcome, ServerMsg::Welcome { .. }));
 }
 
@@ -305,8 +313,8 @@ async fn a_rotated_link_stops_working_at_once() {
 async fn links_printed_by_the_operator_replace_the_old_ones_on_a_running_server() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Lost links").await;
-    let (mut old, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Lost links").await;
+    let (mut old, _) = Client::join_board(server.addr, board).await;
     // What `stormwall links --board ID` does, from another connection to the database.
     let store = stormwall::store::EventStore::open_admin(&db.url())
         .await
@@ -315,7 +323,7 @@ async fn links_printed_by_the_operator_replace_the_old_ones_on_a_running_server(
     store.save_links(board, &keys.rows()).await.unwrap();
     store.close().await;
     // The server finds the new keys when they are first presented; the old ones end.
-    let (_, welcome) = Client::join_with_key(&server, board, &keys.0[&Role::Facilitator]).await;
+    let (_, welcome) = Client::join_with_key(server.addr, board, &keys.0[&Role::Facilitator]).await;
     assert!(matches!(welcome, ServerMsg::Welcome { .. }));
     let (code, _) = old.closed().await;
     assert_eq!(code, 4410);
@@ -325,8 +333,8 @@ async fn links_printed_by_the_operator_replace_the_old_ones_on_a_running_server(
 async fn the_timer_runs_on_the_servers_clock_and_survives_a_reconnect() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Timer").await;
-    let (mut fac, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Timer").await;
+    let (mut fac, _) = Client::join_board(server.addr, board).await;
     let now = match fac.recv_workshop().await {
         ServerMsg::Access { now, .. } => now,
         other => panic!("{other:?}"),
@@ -336,7 +344,8 @@ async fn the_timer_runs_on_the_servers_clock_and_survives_a_reconnect() {
         seconds: 300,
         at: 0,
     })
-    .await;
+    .await
+    .unwrap();
     let ends_at = match fac.recv().await {
         ServerMsg::Event {
             event: stormwall_core::Event::TimerStarted { ends_at, .. },
@@ -348,11 +357,11 @@ async fn the_timer_runs_on_the_servers_clock_and_survives_a_reconnect() {
         (ends_at - now - 300_000).abs() < 5_000,
         "{ends_at} vs {now}"
     );
-    let (b, _) = Client::board_now(&server, board).await;
+    let (b, _) = Client::board_now(server.addr, board).await;
     assert_eq!(b.workshop.timer, Some(Timer::Running { ends_at }));
     // A viewer can see it but not stop it.
-    let (mut viewer, _) = Client::join_with_key(&server, board, &key(board, Role::View)).await;
-    viewer.command(Command::StopTimer).await;
+    let (mut viewer, _) = Client::join_with_key(server.addr, board, &key(board, Role::View)).await;
+    viewer.command(Command::StopTimer).await.unwrap();
     match viewer.recv().await {
         ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::ReadOnly),
         other => panic!("{other:?}"),
@@ -363,8 +372,8 @@ async fn the_timer_runs_on_the_servers_clock_and_survives_a_reconnect() {
 async fn phases_are_events_the_history_replays() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Phases").await;
-    let (mut fac, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Phases").await;
+    let (mut fac, _) = Client::join_board(server.addr, board).await;
     for phase in [Phase::ChaoticExploration, Phase::EnforceTheTimeline] {
         fac.run(Command::SetPhase { phase: Some(phase) }).await;
     }
@@ -391,7 +400,7 @@ async fn dot(
     sticky: stormwall_core::StickyId,
     add: bool,
 ) -> ServerMsg {
-    c.send(&ClientMsg::Dot { vote, sticky, add }).await;
+    c.send(&ClientMsg::Dot { vote, sticky, add }).await.unwrap();
     loop {
         match c.recv_workshop().await {
             ServerMsg::Access { .. } => continue,
@@ -404,8 +413,8 @@ async fn dot(
 async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Vote").await;
-    let (mut fac, _) = Client::join_as(&server, board, "Fay").await;
+    let board = new_board(server.addr, "Vote").await;
+    let (mut fac, _) = Client::join_as(server.addr, board, "Fay").await;
     let hot = add_sticky("Overbooking?");
     let Command::AddSticky { id: a, .. } = hot else {
         unreachable!()
@@ -426,9 +435,9 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
     })
     .await;
     let (mut ann, _) =
-        Client::join_as_with_key(&server, board, "Ann", &key(board, Role::Edit)).await;
+        Client::join_as_with_key(server.addr, board, "Ann", &key(board, Role::Edit)).await;
     let (mut bob, _) =
-        Client::join_as_with_key(&server, board, "Bob", &key(board, Role::Edit)).await;
+        Client::join_as_with_key(server.addr, board, "Bob", &key(board, Role::Edit)).await;
     // Joining an open vote, each gets their own (empty) ballot.
     for c in [&mut ann, &mut bob] {
         loop {
@@ -463,7 +472,7 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
         other => panic!("{other:?}"),
     }
     // A viewer cannot vote.
-    let (mut viewer, _) = Client::join_with_key(&server, board, &key(board, Role::View)).await;
+    let (mut viewer, _) = Client::join_with_key(server.addr, board, &key(board, Role::View)).await;
     loop {
         match dot(&mut viewer, vote, a, true).await {
             ServerMsg::Error { code, .. } => {
@@ -476,7 +485,7 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
     }
     // Nothing of the dots is readable before the reveal: not in a welcome, not in the log,
     // not on Bob's socket. Ann, reconnecting from the same browser, gets her own dots only.
-    let (b_now, _) = Client::board_now(&server, board).await;
+    let (b_now, _) = Client::board_now(server.addr, board).await;
     let v = b_now.workshop.vote.unwrap();
     assert_eq!((v.status, v.tally.len()), (VoteStatus::Open, 0));
     let log = get(format!("http://{}/api/boards/{board}/events", server.addr))
@@ -498,7 +507,8 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
             dots: 99,
         }],
     })
-    .await;
+    .await
+    .unwrap();
     let tally = match bob.recv().await {
         ServerMsg::Event {
             event: stormwall_core::Event::VoteRevealed { tally, .. },
@@ -512,8 +522,8 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
         "the server's count, not the client's"
     );
     // Closed, the result stays on the board.
-    fac.command(Command::CloseVote { id: vote }).await;
-    let (b_now, _) = Client::board_now(&server, board).await;
+    fac.command(Command::CloseVote { id: vote }).await.unwrap();
+    let (b_now, _) = Client::board_now(server.addr, board).await;
     let v = b_now.workshop.vote.unwrap();
     assert_eq!(v.status, VoteStatus::Closed);
     assert_eq!(v.dots_on(a), 2);
@@ -523,8 +533,8 @@ async fn votes_stay_secret_until_the_reveal_and_dots_beyond_n_are_refused() {
 async fn dots_survive_a_restart_and_come_back_to_their_voter_only() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Restart").await;
-    let (mut fac, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Restart").await;
+    let (mut fac, _) = Client::join_board(server.addr, board).await;
     let add = add_sticky("A");
     let Command::AddSticky { id: a, .. } = add else {
         unreachable!()
@@ -546,13 +556,14 @@ async fn dots_survive_a_restart_and_come_back_to_their_voter_only() {
     let url = format!("ws://{}/ws/boards/{board}?name=Ann", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(&url).await.unwrap();
     let mut ann = Client::from_stream(ws);
-    ann.send(&hello(key(board, Role::Edit))).await;
+    ann.send(&hello(key(board, Role::Edit))).await.unwrap();
     ann.send(&ClientMsg::Dot {
         vote,
         sticky: a,
         add: true,
     })
-    .await;
+    .await
+    .unwrap();
     // Its empty ballot on joining, then the one with the dot.
     loop {
         match ann.recv_workshop().await {
@@ -572,7 +583,7 @@ async fn dots_survive_a_restart_and_come_back_to_their_voter_only() {
     .await
     .unwrap();
     let mut ann = Client::from_stream(ws);
-    ann.send(&hello(key(board, Role::Edit))).await;
+    ann.send(&hello(key(board, Role::Edit))).await.unwrap();
     loop {
         match ann.recv_workshop().await {
             ServerMsg::Ballot { dots, .. } => {
@@ -589,16 +600,18 @@ async fn dots_survive_a_restart_and_come_back_to_their_voter_only() {
 async fn follow_me_reaches_everyone_but_only_from_the_facilitator() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Follow").await;
-    let (mut fac, _) = Client::join_as(&server, board, "Fay").await;
+    let board = new_board(server.addr, "Follow").await;
+    let (mut fac, _) = Client::join_as(server.addr, board, "Fay").await;
     let (mut ann, _) =
-        Client::join_as_with_key(&server, board, "Ann", &key(board, Role::Edit)).await;
+        Client::join_as_with_key(server.addr, board, "Ann", &key(board, Role::Edit)).await;
     let view = View {
         x: 1200.0,
         y: -300.0,
         zoom: 0.5,
     };
-    fac.send(&ClientMsg::Follow { view: Some(view) }).await;
+    fac.send(&ClientMsg::Follow { view: Some(view) })
+        .await
+        .unwrap();
     loop {
         match ann.recv_workshop().await {
             ServerMsg::Follow { view: v, .. } => {
@@ -611,7 +624,7 @@ async fn follow_me_reaches_everyone_but_only_from_the_facilitator() {
     }
     // A newcomer learns where the room is looking.
     let (mut late, _) =
-        Client::join_as_with_key(&server, board, "Lee", &key(board, Role::View)).await;
+        Client::join_as_with_key(server.addr, board, "Lee", &key(board, Role::View)).await;
     loop {
         match late.recv_workshop().await {
             ServerMsg::Follow { view: v, .. } => {
@@ -623,7 +636,9 @@ async fn follow_me_reaches_everyone_but_only_from_the_facilitator() {
         }
     }
     // An editor cannot lead.
-    ann.send(&ClientMsg::Follow { view: Some(view) }).await;
+    ann.send(&ClientMsg::Follow { view: Some(view) })
+        .await
+        .unwrap();
     match ann.recv_workshop().await {
         ServerMsg::Error { code, .. } => assert_eq!(code, ErrorCode::FacilitatorOnly),
         other => panic!("{other:?}"),

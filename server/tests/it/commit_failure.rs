@@ -1,7 +1,6 @@
 //! A commit the store refuses: driven on a board actor over the failing test double
 //! (`stormwall::flaky`), which wraps the real SQLite store.
 
-use crate::common::add_sticky;
 use std::future::Future;
 use std::time::Duration;
 use stormwall::access::Keys;
@@ -9,6 +8,7 @@ use stormwall::actor::{BoardError, BoardHandle, Done, Joined, Who};
 use stormwall::flaky::{Failure, FlakyStore};
 use stormwall::store::EventStore;
 use stormwall_core::{Board, BoardId, Command, ErrorCode, Role};
+use stormwall_testkit::commands::add_sticky;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use uuid::Uuid;
 

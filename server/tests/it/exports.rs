@@ -1,17 +1,21 @@
 //! Exports over HTTP and from the command line, against a real server and database.
 
-use crate::common::{create_board, get, import_board, Client, TestDb};
+use crate::common::TestDb;
 use std::io::Read;
 use stormwall_core::ErrorCode;
 use stormwall_core::{
     BoardId, Command, ConnectorId, Field, FrameId, Position, Rect, StickyId, StickyKind,
 };
+use stormwall_testkit::{
+    http::{get, imported_board, new_board},
+    Client,
+};
 use uuid::Uuid;
 
 /// The article's `User` board, built over the WebSocket.
 async fn user_board(server: &stormwall::RunningServer) -> BoardId {
-    let board = create_board(server, "Users").await;
-    let (mut c, _) = Client::join(server, board).await;
+    let board = new_board(server.addr, "Users").await;
+    let (mut c, _) = Client::join_board(server.addr, board).await;
     let add = |kind, text: &str, x, y, fields: &[(&str, &str)]| {
         let id = StickyId(Uuid::new_v4());
         (
@@ -151,7 +155,7 @@ async fn glossary_rust_and_json_download_over_http() {
         .await
         .unwrap();
     let client = reqwest::Client::new();
-    let id = import_board(&server, exported.clone()).await;
+    let id = imported_board(server.addr, exported.clone()).await;
     let again = get(format!(
         "http://{}/api/boards/{id}/export/json",
         server.addr,
@@ -188,7 +192,7 @@ async fn the_board_downloads_as_an_svg_picture_that_runs_nothing() {
     let db = TestDb::new();
     let server = db.start().await;
     let board = user_board(&server).await;
-    let (mut c, _) = Client::join(&server, board).await;
+    let (mut c, _) = Client::join_board(server.addr, board).await;
     c.run(Command::AddFrame {
         id: FrameId(Uuid::new_v4()),
         name: "Accounts".into(),

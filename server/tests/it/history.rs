@@ -1,10 +1,14 @@
 //! Snapshots and the history endpoint, against a real server and SQLite file.
 
-use crate::common::{create_board, get, Client, TestDb};
+use crate::common::TestDb;
 use stormwall::store::EventStore;
 use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::ServerMsg;
 use stormwall_core::{Command, Position, StickyId, StickyKind};
+use stormwall_testkit::{
+    http::{get, new_board},
+    Client,
+};
 use uuid::Uuid;
 
 async fn add_stickies(client: &mut Client, n: usize) {
@@ -17,7 +21,8 @@ async fn add_stickies(client: &mut Client, n: usize) {
                 pos: Position::new(i as i32 * 10, 0),
                 size: None,
             })
-            .await;
+            .await
+            .unwrap();
         let _event = client.recv().await;
         let ack = client.recv().await;
         assert!(matches!(ack, ServerMsg::Ack { .. }), "{ack:?}");
@@ -30,10 +35,10 @@ async fn a_board_reopens_from_its_latest_snapshot_plus_the_tail() {
     let mut config = Config::for_database(db.url());
     config.snapshot_every = 4;
     let server = RunningServer::start(config.clone()).await.unwrap();
-    let board = create_board(&server, "Snapshots").await;
-    let (mut client, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Snapshots").await;
+    let (mut client, _) = Client::join_board(server.addr, board).await;
     add_stickies(&mut client, 10).await; // seq 2..=11
-    let (_, before) = Client::join(&server, board).await;
+    let (_, before) = Client::join_board(server.addr, board).await;
 
     // Read while the server runs (WAL lets a reader in).
     let store = EventStore::open_read_only(&db.url()).await.unwrap();
@@ -58,7 +63,7 @@ async fn a_board_reopens_from_its_latest_snapshot_plus_the_tail() {
     store.close().await;
 
     let server = RunningServer::start(config).await.unwrap();
-    let (_, after) = Client::join(&server, board).await;
+    let (_, after) = Client::join_board(server.addr, board).await;
     assert_eq!(after, before);
     server.stop().await;
 }
@@ -67,8 +72,8 @@ async fn a_board_reopens_from_its_latest_snapshot_plus_the_tail() {
 async fn the_history_endpoint_serves_event_ranges() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "History").await;
-    let (mut client, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "History").await;
+    let (mut client, _) = Client::join_board(server.addr, board).await;
     add_stickies(&mut client, 5).await;
     let base = format!("http://{}/api/boards/{board}/events", server.addr);
 

@@ -1,15 +1,16 @@
 //! The HTTP surface: API, pages, unknown ids, and the database lock.
 
-use crate::common::{create_board, get, TestDb};
+use crate::common::TestDb;
 use stormwall::store::{EventStore, StoreError};
 use stormwall_core::ErrorCode;
+use stormwall_testkit::http::{get, new_board};
 use uuid::Uuid;
 
 #[tokio::test]
 async fn a_board_is_found_with_its_link_and_its_page_tells_nothing_without_one() {
     let db = TestDb::new();
     let server = db.start().await;
-    let id = create_board(&server, "  Ticketing ").await;
+    let id = new_board(server.addr, "  Ticketing ").await;
     let base = format!("http://{}", server.addr);
     let one: serde_json::Value = get(format!("{base}/api/boards/{id}"))
         .await
@@ -85,8 +86,8 @@ async fn unknown_boards_open_nothing_anywhere() {
         tokio_tungstenite::connect_async(format!("ws://{}/ws/boards/{unknown}", server.addr))
             .await
             .unwrap();
-    let mut c = crate::common::Client::from_stream(ws);
-    c.hello(&"a".repeat(40)).await;
+    let mut c = stormwall_testkit::Client::from_stream(ws);
+    c.hello(&"a".repeat(40)).await.unwrap();
     let (code, before) = c.closed().await;
     assert_eq!(code, 4403);
     assert!(
@@ -133,7 +134,7 @@ async fn a_second_server_on_the_same_file_is_refused() {
 async fn events_cannot_be_changed_in_the_database() {
     let db = TestDb::new();
     let server = db.start().await;
-    create_board(&server, "Immutable").await;
+    new_board(server.addr, "Immutable").await;
     server.stop().await;
     let pool = sqlx::SqlitePool::connect(&db.url()).await.unwrap();
     let update = sqlx::query("UPDATE events SET payload = '{}'")
@@ -174,7 +175,7 @@ async fn the_database_file_is_created_and_migrated_on_first_start() {
     assert!(!db.path().exists());
     let server = db.start().await;
     assert!(db.path().exists());
-    create_board(&server, "First").await;
+    new_board(server.addr, "First").await;
     server.stop().await;
 }
 

@@ -1,7 +1,7 @@
 //! Group commit, presence, idle boards and the durability setting, through the real
 //! interfaces (the board actor's handle, WebSocket clients, HTTP).
 
-use crate::common::{add_sticky, create_board, get, import_board, stats, Client, TestDb};
+use crate::common::TestDb;
 use std::time::Duration;
 use stormwall::actor::BoardHandle;
 use stormwall::store::{EventStore, Synchronous};
@@ -9,6 +9,11 @@ use stormwall::{Config, RunningServer};
 use stormwall_core::protocol::ServerMsg;
 use stormwall_core::ErrorCode;
 use stormwall_core::{Board, BoardId, Command, Position, Role, StickyId};
+use stormwall_testkit::{
+    commands::add_sticky,
+    http::{get, imported_board, new_board, stats},
+    Client,
+};
 use uuid::Uuid;
 
 #[tokio::test]
@@ -78,14 +83,14 @@ async fn commands_queued_together_are_committed_together_and_each_acknowledged()
 async fn presence_shows_who_is_here_where_they_point_and_what_they_edit() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Presence").await;
-    let (mut alice, _) = Client::join_as(&server, board, "Alice").await;
+    let board = new_board(server.addr, "Presence").await;
+    let (mut alice, _) = Client::join_as(server.addr, board, "Alice").await;
     let ServerMsg::Roster { you: alice_id, .. } = alice.recv_presence().await else {
         panic!("a roster after the welcome")
     };
 
     // Bob arrives: he sees both, Alice sees him come.
-    let (mut bob, _) = Client::join_as(&server, board, "Bob").await;
+    let (mut bob, _) = Client::join_as(server.addr, board, "Bob").await;
     let ServerMsg::Roster {
         you: bob_id,
         participants,
@@ -105,7 +110,8 @@ async fn presence_shows_who_is_here_where_they_point_and_what_they_edit() {
     let sticky = StickyId(Uuid::new_v4());
     alice
         .presence(Some(Position::new(40, -7)), Some(sticky))
-        .await;
+        .await
+        .unwrap();
     let ServerMsg::Presence { participant } = bob.recv_presence().await else {
         panic!("Alice's pointer")
     };
@@ -138,22 +144,22 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
     let mut config = Config::for_database(db.url());
     config.idle_board_secs = 0.2;
     let server = RunningServer::start(config).await.unwrap();
-    let board = create_board(&server, "Idle").await;
-    let (mut alice, _) = Client::join(&server, board).await;
-    alice.command(add_sticky("Kept")).await;
+    let board = new_board(server.addr, "Idle").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
+    alice.command(add_sticky("Kept")).await.unwrap();
     let _event = alice.recv().await;
     let _ack = alice.recv().await;
 
     // While someone is connected the board stays open, however long it is quiet.
     tokio::time::sleep(Duration::from_millis(600)).await;
-    assert_eq!(stats(&server).await["open_boards"], 1);
-    assert_eq!(stats(&server).await["connections"], 1);
+    assert_eq!(stats(server.addr).await["open_boards"], 1);
+    assert_eq!(stats(server.addr).await["connections"], 1);
 
     alice.close().await;
     let mut closed = false;
     for _ in 0..50 {
         tokio::time::sleep(Duration::from_millis(100)).await;
-        let s = stats(&server).await;
+        let s = stats(server.addr).await;
         if s["open_boards"] == 0 && s["connections"] == 0 {
             closed = true;
             break;
@@ -162,7 +168,7 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
     assert!(
         closed,
         "the idle board was not closed: {}",
-        stats(&server).await
+        stats(server.addr).await
     );
 
     // It left a snapshot (its actor writes it on the way out), and comes back with everything.
@@ -176,7 +182,7 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
         tokio::time::sleep(Duration::from_millis(100)).await;
     }
     assert_eq!(snapshots, 1);
-    let (state, seq) = Client::board_now(&server, board).await;
+    let (state, seq) = Client::board_now(server.addr, board).await;
     assert_eq!(seq, 2);
     assert_eq!(state.stickies.len(), 1);
     server.stop().await;
@@ -186,11 +192,11 @@ async fn a_board_nobody_uses_is_closed_and_reopens_as_it_was() {
 async fn commands_over_the_rate_are_refused_by_id_so_the_client_can_resend_them() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Rate").await;
-    let (mut alice, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Rate").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     let mut sent = Vec::new();
     for i in 0..260 {
-        sent.push(alice.command(add_sticky(&format!("E{i}"))).await);
+        sent.push(alice.command(add_sticky(&format!("E{i}"))).await.unwrap());
     }
     let (mut acked, mut limited) = (Vec::new(), Vec::new());
     while acked.len() + limited.len() < sent.len() {
@@ -220,14 +226,14 @@ async fn with_synchronous_normal_a_restarted_server_has_every_acknowledged_chang
     let mut config = Config::for_database(db.url());
     config.synchronous = Synchronous::Normal;
     let server = RunningServer::start(config.clone()).await.unwrap();
-    let board = create_board(&server, "Normal").await;
-    let (mut alice, _) = Client::join(&server, board).await;
-    alice.command(add_sticky("Stored")).await;
+    let board = new_board(server.addr, "Normal").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
+    alice.command(add_sticky("Stored")).await.unwrap();
     let _event = alice.recv().await;
     assert!(matches!(alice.recv().await, ServerMsg::Ack { seq: 2, .. }));
     server.stop().await;
     let server = RunningServer::start(config).await.unwrap();
-    let (_, welcome) = Client::join(&server, board).await;
+    let (_, welcome) = Client::join_board(server.addr, board).await;
     assert!(matches!(welcome, ServerMsg::Welcome { seq: 2, .. }));
     server.stop().await;
 }
@@ -236,15 +242,15 @@ async fn with_synchronous_normal_a_restarted_server_has_every_acknowledged_chang
 async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Queue").await;
+    let board = new_board(server.addr, "Queue").await;
 
     // Given a client that sends five commands and loses its connection before any answer,
-    let (mut alice, _) = Client::join(&server, board).await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     let queue: Vec<(Uuid, Command)> = (0..5)
         .map(|i| (Uuid::new_v4(), add_sticky(&format!("Queued {i}"))))
         .collect();
     for (id, command) in &queue {
-        alice.command_with_id(*id, command.clone()).await;
+        alice.command_with_id(*id, command.clone()).await.unwrap();
     }
     alice.close().await;
 
@@ -252,13 +258,13 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
     let url = format!("ws://{}/ws/boards/{board}?since=1", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let mut alice = Client::from_stream(ws);
-    alice.hello_board(board).await;
+    alice.hello_board(board).await.unwrap();
     assert!(matches!(
         alice.recv().await,
         ServerMsg::Resume { since: 1, .. }
     ));
     for (id, command) in &queue {
-        alice.command_with_id(*id, command.clone()).await;
+        alice.command_with_id(*id, command.clone()).await.unwrap();
     }
     let mut acked = Vec::new();
     while acked.len() < queue.len() {
@@ -269,7 +275,7 @@ async fn a_queue_resent_after_a_dropped_connection_is_stored_exactly_once() {
 
     // then every command is acknowledged and stored once, whatever reached the server first.
     assert_eq!(acked, queue.iter().map(|(id, _)| *id).collect::<Vec<_>>());
-    let (state, seq) = Client::board_now(&server, board).await;
+    let (state, seq) = Client::board_now(server.addr, board).await;
     assert_eq!(seq, 6);
     assert_eq!(state.stickies.len(), 5);
     server.stop().await;
@@ -293,17 +299,18 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
         "format": "stormwall-board", "version": 1, "title": "Full",
         "stickies": stickies, "frames": [], "connectors": []
     });
-    let board = import_board(&server, file.to_string()).await;
+    let board = imported_board(server.addr, file.to_string()).await;
 
     let first: StickyId = file["stickies"][0]["id"].as_str().unwrap().parse().unwrap();
 
-    let (mut alice, _) = Client::join(&server, board).await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     let too_long = alice
         .command(Command::EditStickyText {
             id: first,
             text: "x".repeat(stormwall_core::limits::MAX_TEXT_CHARS + 1),
         })
-        .await;
+        .await
+        .unwrap();
     let ServerMsg::Error {
         code, command_id, ..
     } = alice.recv().await
@@ -312,7 +319,7 @@ async fn the_text_and_sticky_limits_refuse_over_the_socket_with_their_errors() {
     };
     assert_eq!((code, command_id), (ErrorCode::TextTooLong, Some(too_long)));
 
-    let one_more = alice.command(add_sticky("One Too Many")).await;
+    let one_more = alice.command(add_sticky("One Too Many")).await.unwrap();
     let ServerMsg::Error {
         code,
         message,

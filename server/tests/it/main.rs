@@ -1,7 +1,6 @@
 //! The server's integration tests, in one binary: each test binary links the whole server
 //! (Leptos included), so one binary instead of six saves minutes of linking and gigabytes of disk.
 
-#[allow(dead_code)]
 mod common;
 
 mod abuse;

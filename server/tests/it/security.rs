@@ -2,13 +2,17 @@
 //! DNS rebinding, out-of-range numbers, oversize bodies, a second server through a symlink,
 //! and the security headers. Each test is one class of attack from the security review.
 
-use crate::common::{create_board, get, Client, TestDb};
+use crate::common::TestDb;
 use std::time::Duration;
 use stormwall::store::{EventStore, StoreError};
 use stormwall::{Config, RunningServer};
 use stormwall_core::limits::{MAX_BOARD_FILE_BYTES, MAX_STICKIES, MAX_TEXT_CHARS};
 use stormwall_core::protocol::{BoardSummary, ServerMsg};
 use stormwall_core::ErrorCode;
+use stormwall_testkit::{
+    http::{get, new_board},
+    Client,
+};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
@@ -50,7 +54,7 @@ async fn people_s_text_in_server_rendered_pages_stays_text() {
     let base = format!("http://{}", server.addr);
     let mut boards = Vec::new();
     for title in HOSTILE {
-        boards.push(create_board(&server, title).await);
+        boards.push(new_board(server.addr, title).await);
     }
     // The board page: its <title> (the stored XSS of the review) and its header.
     for (board, title) in boards.iter().zip(HOSTILE) {
@@ -204,8 +208,8 @@ async fn requests_for_foreign_host_names_are_refused_against_dns_rebinding() {
         .start_with(|c| c.public_url = vec!["https://storm.example.com".into()])
         .await;
     let port = server.addr.port();
-    let board = create_board(&server, "Rebinding").await;
-    let key = crate::common::key(board, stormwall_core::Role::View);
+    let board = new_board(server.addr, "Rebinding").await;
+    let key = stormwall_testkit::key(board, stormwall_core::Role::View);
     let get = |host: &str| {
         format!(
             "GET /api/boards/{board} HTTP/1.1\r\nHost: {host}\r\n\
@@ -263,7 +267,7 @@ async fn a_bad_public_url_is_a_clear_error_at_start() {
 async fn every_response_carries_the_security_headers() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Headers").await;
+    let board = new_board(server.addr, "Headers").await;
     let base = format!("http://{}", server.addr);
     for path in [
         "/".to_owned(),
@@ -303,7 +307,7 @@ async fn every_response_carries_the_security_headers() {
 async fn numbers_out_of_range_get_400_with_a_clear_message() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Numbers").await;
+    let board = new_board(server.addr, "Numbers").await;
     let base = format!("http://{}", server.addr);
     for query in [
         "from=9223372036854775808",
@@ -478,12 +482,13 @@ async fn a_second_server_through_a_symlink_or_a_hard_link_is_refused() {
         assert!(stderr.contains("already using the database"), "{stderr}");
     }
     // The refused attempts left the running server's database working.
-    let board = create_board(&server, "Still fine").await;
-    let (mut c, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Still fine").await;
+    let (mut c, _) = Client::join_board(server.addr, board).await;
     c.command(stormwall_core::Command::RenameBoard {
         title: "Renamed".into(),
     })
-    .await;
+    .await
+    .unwrap();
     assert!(matches!(c.recv().await, ServerMsg::Event { .. }));
     assert!(matches!(c.recv().await, ServerMsg::Ack { .. }));
     server.stop().await;
@@ -525,10 +530,10 @@ async fn the_largest_boards_round_trip_through_export_and_import() {
         stormwall_core::sample::wall("Largest", MAX_STICKIES, |_| "\"".repeat(MAX_TEXT_CHARS));
     let file = stormwall_core::export::json::to_string(&board);
     assert!(file.len() > 10_000_000, "{} bytes", file.len());
-    let first = crate::common::import_board(&server, file).await;
+    let first = stormwall_testkit::http::imported_board(server.addr, file).await;
     let base = format!("http://{}", server.addr);
     let exported = html(format!("{base}/api/boards/{first}/export/json")).await;
-    let second = crate::common::import_board(&server, exported.clone()).await;
+    let second = stormwall_testkit::http::imported_board(server.addr, exported.clone()).await;
     let again = html(format!("{base}/api/boards/{second}/export/json")).await;
     assert_eq!(again, exported);
     server.stop().await;

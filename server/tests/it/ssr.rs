@@ -1,9 +1,10 @@
 //! Server-side rendering must never panic (a panic after the response has started is an empty
 //! page for the user). Its own test binary: it installs a process-wide panic hook.
 
-use crate::common::{create_board, get, TestDb};
+use crate::common::TestDb;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::Arc;
+use stormwall_testkit::http::{get, new_board};
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
 async fn rendering_pages_never_panics() {
@@ -17,7 +18,7 @@ async fn rendering_pages_never_panics() {
 
     let db = TestDb::new();
     let server = db.start().await;
-    let id = create_board(&server, "Rendering").await;
+    let id = new_board(server.addr, "Rendering").await;
     let base = format!("http://{}", server.addr);
     // Many requests at once, so rendering and clean-up land on different worker threads.
     let mut requests = Vec::new();

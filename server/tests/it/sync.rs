@@ -1,9 +1,10 @@
 //! Two real WebSocket clients on one board, against a real server on port 0.
 
-use crate::common::{create_board, Client, TestDb};
+use crate::common::TestDb;
 use stormwall_core::protocol::{ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::ErrorCode;
 use stormwall_core::{Board, Command, Event, Position, StickyId, StickyKind};
+use stormwall_testkit::{http::new_board, Client};
 use uuid::Uuid;
 
 fn sticky() -> StickyId {
@@ -14,9 +15,9 @@ fn sticky() -> StickyId {
 async fn two_clients_see_the_same_events_in_the_same_order() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Conference ticketing").await;
-    let (mut alice, welcome) = Client::join(&server, board).await;
-    let (mut bob, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Conference ticketing").await;
+    let (mut alice, welcome) = Client::join_board(server.addr, board).await;
+    let (mut bob, _) = Client::join_board(server.addr, board).await;
     let ServerMsg::Welcome {
         protocol,
         board: state,
@@ -50,7 +51,7 @@ async fn two_clients_see_the_same_events_in_the_same_order() {
     ];
     let mut alice_saw = Vec::new();
     for command in commands {
-        let command_id = alice.command(command).await;
+        let command_id = alice.command(command).await.unwrap();
         // Alice gets the event first, then the acknowledgement.
         let ServerMsg::Event {
             seq,
@@ -85,11 +86,11 @@ async fn two_clients_see_the_same_events_in_the_same_order() {
 async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Errors").await;
-    let (mut alice, _) = Client::join(&server, board).await;
-    let (mut bob, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Errors").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
+    let (mut bob, _) = Client::join_board(server.addr, board).await;
 
-    alice.send_raw("this is not json").await;
+    alice.send_text("this is not json").await.unwrap();
     let ServerMsg::Error {
         code,
         message,
@@ -101,7 +102,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
     assert_eq!((code, command_id), (ErrorCode::BadMessage, None));
     assert!(message.contains("could not read"), "{message}");
 
-    alice.send_raw(r#"{"type":"teleport"}"#).await;
+    alice.send_text(r#"{"type":"teleport"}"#).await.unwrap();
     let ServerMsg::Error { code, .. } = alice.recv().await else {
         panic!()
     };
@@ -112,7 +113,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
         Uuid::new_v4(),
         Uuid::new_v4()
     );
-    alice.send_raw(bad_kind).await;
+    alice.send_text(bad_kind).await.unwrap();
     let ServerMsg::Error { code, message, .. } = alice.recv().await else {
         panic!()
     };
@@ -122,7 +123,7 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
         "{message}"
     );
 
-    alice.send_raw("x".repeat(70 * 1024)).await;
+    alice.send_text("x".repeat(70 * 1024)).await.unwrap();
     let ServerMsg::Error { code, .. } = alice.recv().await else {
         panic!()
     };
@@ -130,7 +131,10 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
 
     // A command the core rejects: the core's error, to this client only.
     let ghost = sticky();
-    let command_id = alice.command(Command::DeleteSticky { id: ghost }).await;
+    let command_id = alice
+        .command(Command::DeleteSticky { id: ghost })
+        .await
+        .unwrap();
     let ServerMsg::Error {
         code,
         message,
@@ -146,7 +150,8 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
             id: sticky(),
             text: "x".repeat(1001),
         })
-        .await;
+        .await
+        .unwrap();
     let ServerMsg::Error { code, .. } = alice.recv().await else {
         panic!()
     };
@@ -163,7 +168,8 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
             pos: Position::new(0, 0),
             size: None,
         })
-        .await;
+        .await
+        .unwrap();
     let ServerMsg::Event { seq, .. } = alice.recv().await else {
         panic!()
     };
@@ -179,8 +185,8 @@ async fn bad_messages_get_an_error_and_the_socket_stays_usable() {
 async fn a_restarted_server_has_the_board_as_it_was() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Persistence").await;
-    let (mut alice, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Persistence").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     for i in 0..5 {
         let id = sticky();
         alice
@@ -191,20 +197,21 @@ async fn a_restarted_server_has_the_board_as_it_was() {
                 pos: Position::new(i as i32 * 180, 380),
                 size: None,
             })
-            .await;
+            .await
+            .unwrap();
         alice.recv().await;
         alice.recv().await;
         if i == 2 {
-            alice.command(Command::DeleteSticky { id }).await;
+            alice.command(Command::DeleteSticky { id }).await.unwrap();
             alice.recv().await;
             alice.recv().await;
         }
     }
-    let (_, before) = Client::join(&server, board).await;
+    let (_, before) = Client::join_board(server.addr, board).await;
     server.stop().await;
 
     let server = db.start().await;
-    let (_, after) = Client::join(&server, board).await;
+    let (_, after) = Client::join_board(server.addr, board).await;
     let (
         ServerMsg::Welcome {
             board: b1, seq: s1, ..
@@ -228,8 +235,8 @@ async fn a_restarted_server_has_the_board_as_it_was() {
 async fn a_batch_that_fails_half_way_stores_nothing() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Batches").await;
-    let (mut alice, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Batches").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     let id = sticky();
     let command_id = alice
         .command(Command::Batch {
@@ -249,7 +256,8 @@ async fn a_batch_that_fails_half_way_stores_nothing() {
                 },
             ],
         })
-        .await;
+        .await
+        .unwrap();
     let ServerMsg::Error {
         code,
         command_id: cid,
@@ -262,7 +270,7 @@ async fn a_batch_that_fails_half_way_stores_nothing() {
         (code, cid),
         (ErrorCode::FrameSizeOutOfRange, Some(command_id))
     );
-    let (state, seq) = Client::board_now(&server, board).await;
+    let (state, seq) = Client::board_now(server.addr, board).await;
     assert_eq!(seq, 1, "nothing partial was stored");
     assert!(state.stickies.is_empty());
     server.stop().await;
@@ -272,8 +280,8 @@ async fn a_batch_that_fails_half_way_stores_nothing() {
 async fn a_retried_command_id_gets_the_original_outcome_and_no_second_event() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Retries").await;
-    let (mut alice, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Retries").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     let command_id = Uuid::new_v4();
     let msg = serde_json::to_string(&stormwall_core::protocol::ClientMsg::Command {
         command_id,
@@ -286,27 +294,27 @@ async fn a_retried_command_id_gets_the_original_outcome_and_no_second_event() {
         },
     })
     .unwrap();
-    alice.send_raw(msg.clone()).await;
+    alice.send_text(msg.clone()).await.unwrap();
     assert!(matches!(
         alice.recv().await,
         ServerMsg::Event { seq: 2, .. }
     ));
     assert_eq!(alice.recv().await, ServerMsg::Ack { command_id, seq: 2 });
     // The same message again (a client that did not see the ack): the same ack, no event.
-    alice.send_raw(msg.clone()).await;
+    alice.send_text(msg.clone()).await.unwrap();
     assert_eq!(alice.recv().await, ServerMsg::Ack { command_id, seq: 2 });
     server.stop().await;
 
     // After a restart the database remembers.
     let server = db.start().await;
-    let (mut bob, welcome) = Client::join(&server, board).await;
-    bob.send_raw(msg).await;
+    let (mut bob, welcome) = Client::join_board(server.addr, board).await;
+    bob.send_text(msg).await.unwrap();
     assert_eq!(bob.recv().await, ServerMsg::Ack { command_id, seq: 2 });
     let ServerMsg::Welcome { board: state, .. } = welcome else {
         unreachable!()
     };
     assert_eq!(state.stickies.len(), 1);
-    let (state, seq) = Client::board_now(&server, board).await;
+    let (state, seq) = Client::board_now(server.addr, board).await;
     assert_eq!((seq, state.stickies.len()), (2, 1));
     server.stop().await;
 }
@@ -315,8 +323,8 @@ async fn a_retried_command_id_gets_the_original_outcome_and_no_second_event() {
 async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Catch-up").await;
-    let (alice, welcome) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Catch-up").await;
+    let (alice, welcome) = Client::join_board(server.addr, board).await;
     let ServerMsg::Welcome {
         board: mut alice_board,
         seq: alice_seq,
@@ -327,7 +335,7 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
     };
     drop(alice); // Alice's laptop sleeps.
 
-    let (mut bob, _) = Client::join(&server, board).await;
+    let (mut bob, _) = Client::join_board(server.addr, board).await;
     let ids: Vec<StickyId> = (0..50).map(|_| sticky()).collect();
     for (i, id) in ids.iter().enumerate() {
         for command in [
@@ -343,7 +351,7 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
                 pos: Position::new(i as i32 * 10, 100),
             },
         ] {
-            bob.command(command).await;
+            bob.command(command).await.unwrap();
             bob.recv().await;
             bob.recv().await;
         }
@@ -353,7 +361,7 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
     let url = format!("ws://{}/ws/boards/{board}?since={alice_seq}", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let mut alice = Client::from_stream(ws);
-    alice.hello_board(board).await;
+    alice.hello_board(board).await.unwrap();
     assert_eq!(
         alice.recv().await,
         ServerMsg::Resume {
@@ -369,14 +377,14 @@ async fn a_client_that_missed_100_events_catches_up_to_the_same_state() {
         alice_board.apply_mut(&event);
     }
     alice.expect_silence().await;
-    let (never_left, _) = Client::board_now(&server, board).await;
+    let (never_left, _) = Client::board_now(server.addr, board).await;
     assert_eq!(alice_board, never_left);
 
     // Too far ahead (a different history): a fresh welcome instead.
     let url = format!("ws://{}/ws/boards/{board}?since=999999", server.addr);
     let (ws, _) = tokio_tungstenite::connect_async(url).await.unwrap();
     let mut lost = Client::from_stream(ws);
-    lost.hello_board(board).await;
+    lost.hello_board(board).await.unwrap();
     assert!(matches!(lost.recv().await, ServerMsg::Welcome { .. }));
     server.stop().await;
 }
@@ -386,7 +394,7 @@ async fn a_websocket_from_a_foreign_origin_is_refused() {
     use tokio_tungstenite::tungstenite::client::IntoClientRequest;
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Origins").await;
+    let board = new_board(server.addr, "Origins").await;
     let url = format!("ws://{}/ws/boards/{board}", server.addr);
     let mut request = url.clone().into_client_request().unwrap();
     request
@@ -407,10 +415,10 @@ async fn a_websocket_from_a_foreign_origin_is_refused() {
 async fn a_flood_is_rate_limited_with_an_error_and_the_socket_recovers() {
     let db = TestDb::new();
     let server = db.start().await;
-    let board = create_board(&server, "Flood").await;
-    let (mut alice, _) = Client::join(&server, board).await;
+    let board = new_board(server.addr, "Flood").await;
+    let (mut alice, _) = Client::join_board(server.addr, board).await;
     for _ in 0..400 {
-        alice.send_raw("{}").await;
+        alice.send_text("{}").await.unwrap();
     }
     let mut limited = 0;
     for _ in 0..400 {
@@ -435,7 +443,8 @@ async fn a_flood_is_rate_limited_with_an_error_and_the_socket_recovers() {
             pos: Position::new(0, 0),
             size: None,
         })
-        .await;
+        .await
+        .unwrap();
     assert!(matches!(alice.recv().await, ServerMsg::Event { .. }));
     server.stop().await;
 }
