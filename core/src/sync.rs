@@ -74,6 +74,9 @@ pub struct Pending {
     /// board and is no longer re-executed on top of it.
     before: Option<Board>,
     events: Vec<Event>,
+    /// The events it produced when applied here: when the server's are the same, the view
+    /// already shows them and needs no rebuild.
+    optimistic: Vec<Event>,
 }
 
 /// What changed on the board on screen.
@@ -347,8 +350,9 @@ impl Engine {
         for e in &events {
             view.apply_mut(e);
         }
-        self.pending
-            .push(Pending::new(command_id, command, purpose));
+        let mut pending = Pending::new(command_id, command, purpose);
+        pending.optimistic = events.clone();
+        self.pending.push(pending);
         let mut effects = vec![Effect::View(ViewChange::Applied(events)), self.persist()];
         effects.extend(self.pump(now));
         Ok(effects)
@@ -517,9 +521,14 @@ impl Engine {
             return;
         }
         let mut mine = false;
-        if let Some(p) =
-            command_id.and_then(|c| self.pending.iter_mut().find(|p| p.command_id == c))
+        // This user's oldest command, stored as it was shown: the view (confirmed board,
+        // then the pending commands) stays what it is, only the line between them moves.
+        let mut as_shown = false;
+        if let Some(i) =
+            command_id.and_then(|c| self.pending.iter().position(|p| p.command_id == c))
         {
+            let p = &mut self.pending[i];
+            as_shown = i == 0 && p.events.is_empty() && p.optimistic == [event.clone()];
             if p.events.is_empty() {
                 p.before = Some(confirmed.clone());
             }
@@ -528,6 +537,9 @@ impl Engine {
         }
         confirmed.apply_mut(&event);
         self.seq = seq;
+        if as_shown {
+            return;
+        }
         if self.pending.is_empty() && !mine && !self.stale {
             // The common case: the view is the confirmed board; apply in place.
             if let Some(view) = self.view.as_mut() {
@@ -580,17 +592,39 @@ impl Engine {
             return;
         }
         self.stale = false;
-        let Some(mut view) = self.confirmed.clone() else {
-            return;
-        };
-        for p in self.pending.iter().filter(|p| p.events.is_empty()) {
-            if let Ok(events) = execute(&view, p.command.clone()) {
-                for e in &events {
-                    view.apply_mut(e);
-                }
+        if let Some((view, applied)) = self.rebuilt() {
+            // What each pending command now shows, for the shortcut in `event`.
+            for (p, events) in self
+                .pending
+                .iter_mut()
+                .filter(|p| p.events.is_empty())
+                .zip(applied)
+            {
+                p.optimistic = events;
             }
+            self.view = Some(view);
         }
-        self.view = Some(view);
+    }
+
+    /// The view computed from scratch (what [`Engine::view`] must always equal: the tests
+    /// hold the shortcuts to it).
+    pub fn fresh_view(&self) -> Option<Board> {
+        self.rebuilt().map(|(view, _)| view)
+    }
+
+    /// The confirmed board with the unstored pending commands re-executed on top, and the
+    /// events each produced (none for one that no longer applies).
+    fn rebuilt(&self) -> Option<(Board, Vec<Vec<Event>>)> {
+        let mut view = self.confirmed.clone()?;
+        let mut applied = Vec::new();
+        for p in self.pending.iter().filter(|p| p.events.is_empty()) {
+            let events = execute(&view, p.command.clone()).unwrap_or_default();
+            for e in &events {
+                view.apply_mut(e);
+            }
+            applied.push(events);
+        }
+        Some((view, applied))
     }
 
     /// A command of this user's was stored: its inverse goes on the undo (or redo) stack.
@@ -621,6 +655,7 @@ impl Pending {
             sent: false,
             before: None,
             events: Vec::new(),
+            optimistic: Vec::new(),
         }
     }
 

@@ -172,6 +172,51 @@ fn once_its_events_arrived_a_command_is_not_replayed_over_later_ones() {
     assert_eq!(wire.engine.view(), Some(&server.board));
 }
 
+#[test]
+fn ones_own_event_as_shown_changes_nothing_on_screen() {
+    let mut server = Server::new();
+    let mut wire = live(&server);
+    wire.local(id(1), add(1, "Mine"));
+    wire.local(id(2), add(2, "Also mine"));
+    wire.deliver_to_server(&mut server);
+    let event = wire.to_client.pop_front().unwrap();
+    assert!(matches!(event, ServerMsg::Event { .. }));
+
+    let effects = wire.engine.receive(event, 0.0);
+
+    assert_eq!(effects, [], "no rebuild, nothing for the page to redraw");
+    assert_eq!(text_of(wire.engine.confirmed(), 1).as_deref(), Some("Mine"));
+    assert_eq!(wire.engine.view().cloned(), wire.engine.fresh_view());
+    assert_eq!(wire.engine.view().unwrap().stickies.len(), 2);
+}
+
+#[test]
+fn ones_own_event_overtaking_an_older_pending_command_rebuilds_the_view() {
+    let mut server = Server::new();
+    let mut wire = live(&server);
+    wire.local(id(1), add(1, "Draft"));
+    wire.settle(&mut server);
+    let edit = |text: &str| Command::EditStickyText {
+        id: sticky(1),
+        text: text.into(),
+    };
+    wire.local(id(2), edit("A"));
+    wire.local(id(3), edit("B"));
+    // The first is turned away for the moment, the second stored: the server ends on "A"
+    // once the first is sent again, so the screen must show "A" on top of the stored "B".
+    server.busy = true;
+    wire.deliver_to_server(&mut server);
+    wire.deliver_to_server(&mut server);
+    while !wire.to_client.is_empty() {
+        wire.deliver_to_client(&server);
+    }
+
+    assert_eq!(text_of(wire.engine.confirmed(), 1).as_deref(), Some("B"));
+    assert_eq!(text_of(wire.engine.view(), 1).as_deref(), Some("A"));
+    wire.settle(&mut server);
+    assert_eq!(text_of(Some(&server.board), 1).as_deref(), Some("A"));
+}
+
 // --- the connection -------------------------------------------------------------------------
 
 #[test]
@@ -569,6 +614,10 @@ proptest! {
                     wire.pump();
                 }
             }
+            // The shortcuts (an event applied in place, one's own event as shown) keep the
+            // view what a rebuild from scratch would give.
+            let fresh = wire.engine.fresh_view();
+            prop_assert_eq!(wire.engine.view().cloned(), fresh);
         }
         server.busy = false;
         wire.settle(&mut server);
