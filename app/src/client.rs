@@ -253,7 +253,10 @@ impl BoardClient {
                     }
                 }
                 Effect::Notice(message) => self.show_notice(message),
-                Effect::Persist(queue) => self.persist(&queue),
+                Effect::Persist => {
+                    let queue = self.engine.with_value(|e| e.queue());
+                    self.persist(&queue);
+                }
                 Effect::View(ViewChange::Applied(events)) if !rebuilt => self.mirror(&events),
                 Effect::View(_) => {}
                 Effect::Reconnect => self.reconnect_now(),

@@ -123,9 +123,10 @@ pub enum Effect {
     Send(ClientMsg),
     /// Show this to the user.
     Notice(String),
-    /// Keep these unconfirmed commands (empty: forget the queue), so that a closed tab loses
-    /// nothing: the next visit sends them again with the same ids.
-    Persist(Vec<(Uuid, Command)>),
+    /// The unconfirmed commands changed: keep [`Engine::queue`] (empty: forget it), so that
+    /// a closed tab loses nothing: the next visit sends them again with the same ids. (Only
+    /// the caller that keeps them pays for copying them.)
+    Persist,
     /// The view changed.
     View(ViewChange),
     /// The connection is out of date (a gap in the events): drop it and connect again.
@@ -562,12 +563,15 @@ impl Engine {
     }
 
     fn persist(&self) -> Effect {
-        Effect::Persist(
-            self.pending
-                .iter()
-                .map(|p| (p.command_id, p.command.clone()))
-                .collect(),
-        )
+        Effect::Persist
+    }
+
+    /// The unconfirmed commands, oldest first, with their ids: what to keep for a next visit.
+    pub fn queue(&self) -> Vec<(Uuid, Command)> {
+        self.pending
+            .iter()
+            .map(|p| (p.command_id, p.command.clone()))
+            .collect()
     }
 
     /// The view is to be rebuilt (when next asked for); the caller hears of it once per step.

@@ -64,7 +64,8 @@ fn a_local_command_shows_at_once_goes_out_and_is_settled_by_its_ack() {
 
     assert_eq!(sends(&effects), [id(1)]);
     assert!(matches!(effects[0], Effect::View(ViewChange::Applied(_))));
-    assert!(effects.contains(&Effect::Persist(vec![(id(1), add(1, "Order Placed"))])));
+    assert!(effects.contains(&Effect::Persist));
+    assert_eq!(wire.engine.queue(), [(id(1), add(1, "Order Placed"))]);
     assert_eq!(
         text_of(wire.engine.view(), 1).as_deref(),
         Some("Order Placed")
@@ -117,7 +118,8 @@ fn a_refusal_by_the_server_rolls_the_change_back_with_its_reason() {
     assert!(effects.contains(&Effect::Notice(
         "Your change was undone: a sticky with that id exists".into()
     )));
-    assert!(effects.contains(&Effect::Persist(vec![])));
+    assert!(effects.contains(&Effect::Persist));
+    assert_eq!(wire.engine.queue(), []);
     assert_eq!(text_of(wire.engine.view(), 1), None);
     assert_eq!(wire.engine.unsaved(), 0);
 }
