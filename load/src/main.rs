@@ -127,32 +127,18 @@ impl Server {
 
     /// A new board; its edit key is kept for this tool's clients.
     async fn create_board(&self, title: &str) -> Result<BoardId, String> {
-        keep(http::create_board(&self.addr, title).await?)
+        Ok(http::create_board(&self.addr, title).await?.id)
     }
 
     async fn import_board(&self, file: String) -> Result<BoardId, String> {
-        keep(http::import_board(&self.addr, file).await?)
+        Ok(http::import_board(&self.addr, file).await?.id)
     }
 }
 
-/// The edit key of every board this tool created: its clients open the boards with it.
-static KEYS: std::sync::LazyLock<Mutex<HashMap<BoardId, String>>> =
-    std::sync::LazyLock::new(Default::default);
-
-fn keep(created: stormwall_core::protocol::Created) -> Result<BoardId, String> {
-    let key = created
-        .key(Role::Edit)
-        .ok_or_else(|| format!("no edit link in {created:?}"))?;
-    KEYS.lock().unwrap().insert(created.id, key.to_owned());
-    Ok(created.id)
-}
-
+/// The edit key of a board this tool created (the kit keeps every board's links): its clients
+/// open the boards with it.
 fn key(board: BoardId) -> String {
-    KEYS.lock()
-        .unwrap()
-        .get(&board)
-        .cloned()
-        .unwrap_or_default()
+    stormwall_testkit::key(board, Role::Edit)
 }
 
 /// What every client reports into, shared.
