@@ -12,6 +12,7 @@
 
 use crate::access::{self, Granted, Keys, LinkRow};
 use crate::event_log::EventLog;
+use crate::outbox::{self, Frames, Outbox};
 use crate::roster::Roster;
 use crate::store::{Appended, StoreError};
 use axum::body::Bytes;
@@ -89,6 +90,8 @@ pub struct PresenceOut {
 pub struct Joined {
     pub seq: u64,
     pub welcome: Wire,
+    /// Events and presence for an in-process subscriber (`join`); closed for a socket
+    /// (`join_socket`), whose outbox the actor writes to instead.
     pub events: broadcast::Receiver<Arc<Outgoing>>,
     pub presence: broadcast::Receiver<Arc<PresenceOut>>,
     pub roster: Vec<Participant>,
@@ -141,6 +144,7 @@ enum Msg {
     Join {
         who: Who,
         key: String,
+        outbox: Option<Arc<Outbox>>,
         reply: oneshot::Sender<Result<Joined, BoardError>>,
     },
     Authorize {
@@ -278,6 +282,7 @@ impl BoardHandle {
             seq,
             events: broadcast::channel(BROADCAST_BUFFER).0,
             presence: broadcast::channel(PRESENCE_BUFFER).0,
+            sockets: Vec::new(),
             roster: Roster::default(),
             welcome: None,
             snapshot_every,
@@ -320,8 +325,32 @@ impl BoardHandle {
     }
 
     /// Joins as `who` with a link's key; `Denied` when the key does not open this board.
+    /// Events and presence come on `Joined`'s channels.
     pub async fn join(&self, who: Who, key: String) -> Result<Joined, BoardError> {
-        self.ask(|reply| Msg::Join { who, key, reply }).await?
+        self.ask(|reply| Msg::Join {
+            who,
+            key,
+            outbox: None,
+            reply,
+        })
+        .await?
+    }
+
+    /// Joins as `join` does, for a socket: the actor writes the board's events and presence
+    /// to `outbox` itself, held until the session calls [`Outbox::live`] after the welcome.
+    pub async fn join_socket(
+        &self,
+        who: Who,
+        key: String,
+        outbox: Arc<Outbox>,
+    ) -> Result<Joined, BoardError> {
+        self.ask(|reply| Msg::Join {
+            who,
+            key,
+            outbox: Some(outbox),
+            reply,
+        })
+        .await?
     }
 
     /// What a link's key opens on this board, if anything.
@@ -436,8 +465,12 @@ struct BoardActor<L> {
     /// Shared with exports and snapshots while they read it; copied only if it changes then.
     board: Arc<Board>,
     seq: u64,
+    /// In-process subscribers (tests); sockets are written to directly, through `sockets`.
     events: broadcast::Sender<Arc<Outgoing>>,
     presence: broadcast::Sender<Arc<PresenceOut>>,
+    /// The sockets on this board by participant: each batch of events is encoded into frames
+    /// once and written to each of them from here (see `outbox`).
+    sockets: Vec<(Uuid, Arc<Outbox>)>,
     /// The people connected, their presence, and who leads the room's view.
     roster: Roster,
     /// The `welcome` for the board at a seq, kept while the board does not change.
@@ -616,11 +649,22 @@ impl<L: EventLog> BoardActor<L> {
             Msg::State { reply } => {
                 let _ = reply.send((self.board.clone(), self.seq));
             }
-            Msg::Join { who, key, reply } => {
+            Msg::Join {
+                who,
+                key,
+                outbox,
+                reply,
+            } => {
                 let Some(granted) = self.check_key(&key).await else {
                     let _ = reply.send(Err(BoardError::Denied));
                     return;
                 };
+                let socket = outbox.is_some();
+                if let Some(outbox) = outbox {
+                    outbox.hold();
+                    self.sockets.retain(|(id, _)| *id != who.id);
+                    self.sockets.push((who.id, outbox));
+                }
                 if let Some(arrived) = self.roster.arrive(who.id, who.name, granted.role) {
                     self.share(who.id, &arrived);
                 }
@@ -628,11 +672,17 @@ impl<L: EventLog> BoardActor<L> {
                     let dots = self.ballots.get(&who.voter).cloned().unwrap_or_default();
                     (vote, dots)
                 });
+                // A socket's events go to its outbox; its channels are closed ones.
+                let (events, presence) = if socket {
+                    (broadcast::channel(1).1, broadcast::channel(1).1)
+                } else {
+                    (self.events.subscribe(), self.presence.subscribe())
+                };
                 let _ = reply.send(Ok(Joined {
                     seq: self.seq,
                     welcome: self.welcome(),
-                    events: self.events.subscribe(),
-                    presence: self.presence.subscribe(),
+                    events,
+                    presence,
                     roster: self.roster.participants().to_vec(),
                     granted,
                     revocations: self.generations.subscribe(),
@@ -670,6 +720,7 @@ impl<L: EventLog> BoardActor<L> {
                 }
             }
             Msg::Leave { id } => {
+                self.sockets.retain(|(socket, _)| *socket != id);
                 for msg in self.roster.leave(id) {
                     self.share(id, &msg);
                 }
@@ -755,13 +806,19 @@ impl<L: EventLog> BoardActor<L> {
         Ok(dots)
     }
 
-    fn share(&self, from: Uuid, msg: &ServerMsg) {
+    fn share(&mut self, from: Uuid, msg: &ServerMsg) {
         let json = serde_json::to_string(msg).expect("server messages always serialise");
-        // No receivers is fine: nobody is watching.
-        let _ = self.presence.send(Arc::new(PresenceOut {
-            from,
-            json: json.into(),
-        }));
+        if !self.sockets.is_empty() {
+            let frame = outbox::text(json.as_bytes());
+            self.sockets
+                .retain(|(id, socket)| *id == from || socket.presence(&frame));
+        }
+        if self.presence.receiver_count() > 0 {
+            let _ = self.presence.send(Arc::new(PresenceOut {
+                from,
+                json: json.into(),
+            }));
+        }
     }
 
     /// The outcomes of the batch's commands that ran before (a retry), from memory or, for
@@ -849,6 +906,7 @@ impl<L: EventLog> BoardActor<L> {
         } = decided;
         self.board = board;
         let start_seq = self.seq;
+        let mut out = Vec::new();
         for Stored {
             command_id, events, ..
         } in stored
@@ -862,10 +920,7 @@ impl<L: EventLog> BoardActor<L> {
                 };
                 let json = serde_json::to_string(&msg).expect("server messages always serialise");
                 self.backlog_bytes += json.len();
-                let _ = self.events.send(Arc::new(Outgoing {
-                    seq: self.seq,
-                    json: json.into(),
-                }));
+                out.push((self.seq, json));
             }
             if let Some(c) = command_id {
                 self.executed.insert(c, self.seq);
@@ -873,6 +928,21 @@ impl<L: EventLog> BoardActor<L> {
         }
         if self.seq != start_seq {
             self.welcome = None;
+        }
+        // Out before the answers: a session acknowledges a command after its events.
+        if !self.sockets.is_empty() && !out.is_empty() {
+            let frames = Arc::new(Frames::encode(
+                out.iter().map(|(seq, json)| (*seq, json.as_bytes())),
+            ));
+            self.sockets.retain(|(_, socket)| socket.events(&frames));
+        }
+        if self.events.receiver_count() > 0 {
+            for (seq, json) in out {
+                let _ = self.events.send(Arc::new(Outgoing {
+                    seq,
+                    json: json.into(),
+                }));
+            }
         }
         // A new vote starts with no dots (the old vote's stay in the store, unread).
         if self.open_vote().is_none() {
@@ -941,9 +1011,12 @@ impl<L: EventLog> BoardActor<L> {
         };
         if opened.seq != self.seq {
             tracing::warn!(board = %self.board.id, "log changed under a failed append; reloading");
-            // Receivers may have missed events; dropping the sender makes each session
-            // rejoin and start from a fresh welcome.
+            // Receivers may have missed events; dropping the sender makes each subscriber
+            // rejoin and start from a fresh welcome, and each socket's session does too.
             self.events = broadcast::channel(BROADCAST_BUFFER).0;
+            for (_, socket) in self.sockets.drain(..) {
+                socket.restart();
+            }
         }
         self.board = Arc::new(opened.board);
         self.seq = opened.seq;

@@ -7,8 +7,9 @@
 //! - [`actor`]: the board actor, the only writer of its board's events.
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
 //! - [`roster`]: who is on a board, their pointers and colours, and who leads the view.
-//! - [`ws`]: a WebSocket session: reads client messages, forwards stored events.
+//! - [`ws`]: a WebSocket session: reads client messages; the welcome, acks and errors.
 //! - [`inbound`]: what a session lets through: size and rate limits, presence throttles.
+//! - [`outbox`]: what goes out on a socket: the board writes events to every socket itself.
 //! - [`guard`]: the front door: host names, same-site checks, body limits, security headers.
 //! - [`http`]: the JSON API and its error type.
 //! - [`export`]: glossary, Rust crate and board JSON downloads, board import.
@@ -25,6 +26,7 @@ pub mod flaky;
 pub mod guard;
 pub mod http;
 pub mod inbound;
+pub mod outbox;
 pub mod registry;
 pub mod roster;
 pub mod server;

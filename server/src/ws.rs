@@ -1,17 +1,18 @@
 //! One WebSocket session: the socket's IO only. Decisions belong to the board actor.
 
-use crate::actor::{generation_of, BoardError, BoardHandle, Done, Joined, Outgoing, Who, Wire};
+use crate::actor::{generation_of, BoardError, BoardHandle, Done, Joined, Who, Wire};
 use crate::inbound::{self, Inbound, Verdict};
+use crate::outbox::{Duplex, Outbox};
 use crate::registry::{ConnectionRefused, Registry};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, Path, Query, Request, State};
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use futures::stream::{FuturesOrdered, StreamExt};
-use futures::{FutureExt, SinkExt};
+use futures::FutureExt;
 use hyper_util::rt::TokioIo;
 use std::collections::HashMap;
-use std::future::Future;
+use std::future::{poll_fn, Future};
 use std::net::SocketAddr;
 use std::pin::Pin;
 use std::sync::Arc;
@@ -20,11 +21,10 @@ use stormwall_core::protocol::{ClientMsg, Link, ServerMsg, PROTOCOL_VERSION};
 use stormwall_core::ErrorCode;
 use stormwall_core::{BoardId, Role as Right};
 use thiserror::Error;
-use tokio::sync::broadcast::error::{RecvError, TryRecvError};
+use tokio::io::ReadHalf;
 use tokio_tungstenite::tungstenite::handshake::derive_accept_key;
-use tokio_tungstenite::tungstenite::protocol::frame::coding::{CloseCode, Data, OpCode};
-use tokio_tungstenite::tungstenite::protocol::frame::Frame;
-use tokio_tungstenite::tungstenite::protocol::{CloseFrame, Role, WebSocketConfig};
+use tokio_tungstenite::tungstenite::protocol::frame::coding::CloseCode;
+use tokio_tungstenite::tungstenite::protocol::{Role, WebSocketConfig};
 use tokio_tungstenite::tungstenite::{self, Message};
 use tokio_tungstenite::WebSocketStream;
 use uuid::Uuid;
@@ -33,12 +33,8 @@ use uuid::Uuid;
 /// are read only to answer with a clear error.
 const HARD_FRAME_LIMIT: usize = 1024 * 1024;
 
-/// Messages to a client go out in frames of at most this size. The WebSocket library copies
-/// each frame into a buffer that keeps its capacity for the connection's life: sent whole, a
-/// 6 MB welcome would leave 6 MB behind in every connection of a big board.
-const FRAGMENT: usize = 64 * 1024;
-
-type Socket = WebSocketStream<TokioIo<hyper::upgrade::Upgraded>>;
+/// The reading side of a connection; what is written goes through its `Outbox`.
+type Socket = WebSocketStream<Duplex<ReadHalf<TokioIo<hyper::upgrade::Upgraded>>>>;
 
 /// How long a new connection has to say `hello` with its key.
 const HELLO_TIMEOUT: Duration = Duration::from_secs(10);
@@ -56,6 +52,8 @@ pub const REVOKED: &str = "This link was revoked; ask the facilitator for a new 
 enum End {
     #[error("socket: {0}")]
     Socket(#[from] tungstenite::Error),
+    #[error("socket write: {0}")]
+    Write(#[from] std::io::Error),
     #[error("the client did not read for {0:?}")]
     SendTimeout(Duration),
 }
@@ -103,9 +101,10 @@ fn handshake(headers: &HeaderMap) -> Result<String, &'static str> {
 fn socket_config() -> WebSocketConfig {
     WebSocketConfig::default()
         // The library's 128 KiB buffers per socket would dominate an idle client's memory;
-        // board messages are small, and buffers grow when needed.
+        // board messages are small, and buffers grow when needed. It writes only pongs and
+        // close replies (into the outbox); everything else is framed by `outbox`.
         .read_buffer_size(8 * 1024)
-        .write_buffer_size(8 * 1024)
+        .write_buffer_size(0)
         .max_message_size(Some(HARD_FRAME_LIMIT))
         .max_frame_size(Some(HARD_FRAME_LIMIT))
 }
@@ -159,13 +158,23 @@ pub async fn upgrade(
         let _counted = connection;
         match upgrading.await {
             Ok(upgraded) => {
-                let io = TokioIo::new(upgraded);
+                let (read, write) = tokio::io::split(TokioIo::new(upgraded));
+                let outbox = Arc::new(Outbox::new(Box::pin(write)));
+                let io = Duplex::new(read, outbox.clone());
                 let socket =
                     WebSocketStream::from_raw_socket(io, Role::Server, Some(socket_config())).await;
+                let deadline = registry.settings().send_timeout;
+                let mut out = Out {
+                    socket,
+                    outbox,
+                    deadline,
+                };
                 match handle {
-                    Some(handle) => session(socket, handle, registry, author, since).await,
-                    None => no_board(socket, &registry).await,
+                    Some(handle) => session(&mut out, handle, registry, author, since).await,
+                    None => no_board(&mut out).await,
                 }
+                // Nothing more goes out; the actor forgets the socket at its next write.
+                out.outbox.end();
             }
             Err(e) => tracing::debug!(error = %e, "WebSocket upgrade failed"),
         }
@@ -180,16 +189,15 @@ pub async fn upgrade(
 }
 
 async fn session(
-    socket: Socket,
+    out: &mut Out,
     handle: BoardHandle,
     registry: Registry,
     author: Option<String>,
     since: Option<u64>,
 ) {
     let me = Uuid::new_v4();
-    let mut out = Out::new(socket, registry.settings().send_timeout);
     tokio::select! {
-        result = run(&mut out, &handle, &registry, me, author, since) => {
+        result = run(out, &handle, &registry, me, author, since) => {
             if let Err(e) = result {
                 tracing::debug!(board = %handle.id(), error = %e, "session ended");
             }
@@ -203,9 +211,8 @@ async fn session(
 }
 
 /// A socket on an id that names no board: refused after its hello, as a wrong key would be.
-async fn no_board(socket: Socket, registry: &Registry) {
-    let mut out = Out::new(socket, registry.settings().send_timeout);
-    if let Ok(Some(_)) = hello(&mut out).await {
+async fn no_board(out: &mut Out) {
+    if let Ok(Some(_)) = hello(out).await {
         let message = BoardError::Denied.to_string();
         let _ = out
             .refuse(ErrorCode::Forbidden, &message, CLOSE_FORBIDDEN)
@@ -213,116 +220,69 @@ async fn no_board(socket: Socket, registry: &Registry) {
     }
 }
 
-/// The sending half of a session: messages go out in fragments, and every write leaves
-/// within the deadline, or the session ends (a client that stops reading must not pin what
-/// is queued for it). Messages are fed to the socket's buffer and written by `flush`, so
-/// that what is ready at once (an event burst, an event and its ack) costs one write.
+/// A session's connection: the socket to read from, and the outbox every message goes out
+/// through (the board's events are written there by the actor). Messages leave at once when
+/// the socket takes them; what waits is written by `flush`, within the deadline, or the
+/// session ends (a client that stops reading must not pin what is queued for it).
 struct Out {
     socket: Socket,
+    outbox: Arc<Outbox>,
     deadline: Duration,
-    /// Whether frames were fed since the last flush.
-    unflushed: bool,
 }
 
 impl Out {
-    fn new(socket: Socket, deadline: Duration) -> Self {
-        Self {
-            socket,
-            deadline,
-            unflushed: false,
-        }
-    }
-
-    /// A socket operation, within the deadline. Most complete at once (the kernel's buffer
-    /// has room), and those never arm a timer: registering and cancelling one per write is
-    /// work on every delivery for a deadline that almost never matters.
-    async fn timed(
-        deadline: Duration,
-        op: impl Future<Output = Result<(), tungstenite::Error>>,
-    ) -> Result<(), End> {
-        let mut op = std::pin::pin!(op);
-        if let Some(done) = op.as_mut().now_or_never() {
+    /// Writes what waits for the socket. Usually nothing does, and no timer is armed:
+    /// registering and cancelling one per turn is work for a deadline that rarely matters.
+    async fn flush(&mut self) -> Result<(), End> {
+        let outbox = self.outbox.clone();
+        let mut drain = std::pin::pin!(poll_fn(move |cx| outbox.poll_drain(cx)));
+        if let Some(done) = drain.as_mut().now_or_never() {
             return Ok(done?);
         }
-        match tokio::time::timeout(deadline, op).await {
+        match tokio::time::timeout(self.deadline, drain).await {
             Ok(done) => Ok(done?),
-            Err(_) => Err(End::SendTimeout(deadline)),
+            Err(_) => Err(End::SendTimeout(self.deadline)),
         }
     }
 
-    /// Queues a frame; the socket's buffer is written out once it passes its size (8 KiB)
-    /// and waits, within the deadline, while the client does not read.
-    async fn frame(&mut self, frame: Message) -> Result<(), End> {
-        Self::timed(self.deadline, self.socket.feed(frame)).await?;
-        self.unflushed = true;
-        Ok(())
+    /// A message shared with other sessions (the welcome), its bytes not copied.
+    fn wire(&mut self, text: &Wire) {
+        self.outbox.shared(text);
     }
 
-    /// Writes everything queued so far.
-    async fn flush(&mut self) -> Result<(), End> {
-        if !std::mem::take(&mut self.unflushed) {
-            return Ok(());
-        }
-        Self::timed(self.deadline, self.socket.flush()).await
-    }
-
-    /// One text message (JSON serialised once, its bytes shared by every recipient, never
-    /// copied but into the socket's buffer), in frames of `FRAGMENT` bytes.
-    async fn wire(&mut self, text: Wire) -> Result<(), End> {
-        let mut opcode = OpCode::Data(Data::Text);
-        let mut rest = text;
-        loop {
-            let part = rest.split_to(rest.len().min(FRAGMENT));
-            let last = rest.is_empty();
-            self.frame(Message::Frame(Frame::message(part, opcode, last)))
-                .await?;
-            if last {
-                return Ok(());
-            }
-            opcode = OpCode::Data(Data::Continue);
-        }
-    }
-
-    async fn msg(&mut self, msg: &ServerMsg) -> Result<(), End> {
+    fn msg(&mut self, msg: &ServerMsg) {
         let json = serde_json::to_string(msg).expect("server messages always serialise");
-        self.wire(json.into()).await
+        self.outbox.message(json.as_bytes());
     }
 
     /// A refusal the client can show, then the end of the connection.
     async fn refuse(&mut self, code: ErrorCode, message: &str, close: u16) -> Result<(), End> {
-        self.msg(&ServerMsg::error(code, message, None)).await?;
+        self.msg(&ServerMsg::error(code, message, None));
         self.close(CloseCode::from(close), "").await
     }
 
     async fn close(&mut self, code: CloseCode, reason: &'static str) -> Result<(), End> {
-        let frame = CloseFrame {
-            code,
-            reason: reason.into(),
-        };
-        self.frame(Message::Close(Some(frame))).await?;
+        self.outbox.close(code.into(), reason);
         self.flush().await
     }
 }
 
 /// Sends the welcome (shared with everyone who joined at this seq, then let go of); returns
 /// the seq the client now has.
-async fn welcome(out: &mut Out, joined: &mut Joined) -> Result<u64, End> {
+fn welcome(out: &mut Out, joined: &mut Joined) -> u64 {
     let welcome = std::mem::take(&mut joined.welcome);
-    out.wire(welcome).await?;
-    Ok(joined.seq)
+    out.wire(&welcome);
+    joined.seq
 }
 
 /// Who is on the board, this connection included.
-async fn roster(out: &mut Out, joined: &Joined, me: Uuid) -> Result<(), End> {
+fn roster(out: &mut Out, joined: &Joined, me: Uuid) {
     let msg = ServerMsg::Roster {
         you: me,
         participants: joined.roster.clone(),
     };
-    out.msg(&msg).await
+    out.msg(&msg);
 }
-
-/// Events forwarded in one write at most, beyond the one that woke the session.
-const BATCH: usize = 64;
 
 /// Commands of one connection being committed at once, at most; beyond that the session stops
 /// reading from the socket until answers come (back-pressure on that client alone).
@@ -352,15 +312,14 @@ async fn catch_up(
     out.msg(&ServerMsg::Resume {
         protocol: PROTOCOL_VERSION,
         since,
-    })
-    .await?;
+    });
     for e in missed {
         let msg = ServerMsg::Event {
             seq: e.seq,
             command_id: e.command_id,
             event: e.event,
         };
-        out.msg(&msg).await?;
+        out.msg(&msg);
     }
     Ok(Some(seq))
 }
@@ -421,11 +380,7 @@ struct Session<'a> {
     generation: u64,
     /// Who this is in votes: the browser's id and the display name.
     voter: String,
-    /// Whether the actor's link generations are still there to watch.
-    watching: bool,
     joined: Joined,
-    /// The last seq this client has been sent.
-    sent_seq: u64,
     /// The size and rate limits and the presence throttles (see `inbound`).
     inbound: Inbound,
 }
@@ -448,7 +403,10 @@ async fn run(
         name,
         voter: voter.clone(),
     };
-    let mut joined = match handle.join(who, key.clone()).await {
+    let mut joined = match handle
+        .join_socket(who, key.clone(), out.outbox.clone())
+        .await
+    {
         Ok(joined) => joined,
         Err(BoardError::Denied) => {
             let message = BoardError::Denied.to_string();
@@ -467,9 +425,9 @@ async fn run(
             joined.welcome = Wire::new();
             seq
         }
-        None => welcome(out, &mut joined).await?,
+        None => welcome(out, &mut joined),
     };
-    roster(out, &joined, me).await?;
+    roster(out, &joined, me);
     let right = joined.granted.role;
     let generation = generation_of(&joined.revocations.borrow_and_update(), right);
     let mut s = Session {
@@ -480,23 +438,26 @@ async fn run(
         right,
         generation,
         voter,
-        watching: true,
         joined,
-        sent_seq,
         inbound: Inbound::new(registry.settings().rate_limit, Instant::now()),
     };
-    s.arrived(out).await?;
-    // Answers to come, in the order the commands were sent: reading and forwarding go on
-    // while earlier commands are being committed (up to `IN_FLIGHT` of them).
+    s.arrived(out);
+    // The board's events (and presence) after the welcome now go out as they come.
+    out.outbox.live(sent_seq);
+    // Answers to come, in the order the commands were sent: reading goes on while earlier
+    // commands are being committed (up to `IN_FLIGHT` of them).
     let mut answers = FuturesOrdered::new();
     loop {
-        // What the last turn queued goes out before waiting for more.
+        // What the socket did not take at once goes out before waiting for more.
         out.flush().await?;
         tokio::select! {
-            changed = s.joined.revocations.changed(), if s.watching => {
+            changed = s.joined.revocations.changed() => {
                 if changed.is_err() {
-                    // The actor is gone; the event stream notices and rejoins.
-                    s.watching = false;
+                    // The actor is gone (its log could not be reloaded): a new one, if the
+                    // board opens again, starts this client from a fresh welcome.
+                    if !s.rejoin(out).await? {
+                        return Ok(());
+                    }
                     continue;
                 }
                 let current = generation_of(&s.joined.revocations.borrow_and_update(), s.right);
@@ -513,18 +474,14 @@ async fn run(
                 }
             }
             Some((command_id, answer)) = answers.next(), if !answers.is_empty() => {
-                s.answer(out, command_id, answer).await?;
+                s.answer(out, command_id, answer);
             }
-            event = s.joined.events.recv() => {
-                s.forward(out, event).await?;
-                s.forward_ready(out).await?;
-            }
-            presence = s.joined.presence.recv() => match presence {
-                Ok(p) if p.from != s.me => out.wire(p.json.clone()).await?,
-                // Presence is ephemeral: what a slow client missed is superseded anyway. A
-                // closed stream means the actor is gone; the event stream notices too.
-                Ok(_) | Err(RecvError::Lagged(_)) => {}
-                Err(RecvError::Closed) => return Ok(()),
+            () = out.outbox.rung() => {
+                // Bytes are waiting (written at the top of the loop), or the client fell so
+                // far behind that it starts over from a fresh welcome.
+                if out.outbox.needs_restart() && !s.rejoin(out).await? {
+                    return Ok(());
+                }
             }
         }
     }
@@ -533,57 +490,48 @@ async fn run(
 impl Session<'_> {
     /// After the welcome: this connection's rights and links, the server's clock, its dots in
     /// an open vote, and who leads the room's view.
-    async fn arrived(&mut self, out: &mut Out) -> Result<(), End> {
-        self.access(out).await?;
+    fn arrived(&mut self, out: &mut Out) {
+        self.access(out);
         if let Some((vote, dots)) = self.joined.ballot.take() {
-            out.msg(&ServerMsg::Ballot { vote, dots }).await?;
+            out.msg(&ServerMsg::Ballot { vote, dots });
         }
         if let Some((leader, view)) = self.joined.leading {
             let msg = ServerMsg::Follow {
                 leader,
                 view: Some(view),
             };
-            out.msg(&msg).await?;
+            out.msg(&msg);
         }
-        Ok(())
     }
 
-    async fn access(&mut self, out: &mut Out) -> Result<(), End> {
+    fn access(&mut self, out: &mut Out) {
         let links: Vec<Link> = self.joined.granted.keys.links();
         let msg = ServerMsg::Access {
             role: self.right,
             links,
             now: crate::actor::now_ms(),
         };
-        out.msg(&msg).await
+        out.msg(&msg);
     }
 
     /// Messages other than commands and presence: dots, follow me, rotating a link.
-    async fn workshop(&mut self, out: &mut Out, msg: ClientMsg) -> Result<(), End> {
+    async fn workshop(&mut self, out: &mut Out, msg: ClientMsg) {
         let need = match msg {
             ClientMsg::Dot { .. } => Right::Edit,
             _ => Right::Facilitator,
         };
         if let Err(refused) = stormwall_core::workshop::require(self.right, need) {
-            return out
-                .msg(&ServerMsg::error(refused.code(), refused.to_string(), None))
-                .await;
+            return out.msg(&ServerMsg::error(refused.code(), refused.to_string(), None));
         }
         match msg {
             ClientMsg::Dot { vote, sticky, add } => {
                 let voter = self.voter.clone();
                 match self.handle.dot(voter, vote, sticky, add).await {
-                    Ok(dots) => out.msg(&ServerMsg::Ballot { vote, dots }).await,
-                    Err(e) => {
-                        out.msg(&ServerMsg::error(e.code(), e.to_string(), None))
-                            .await
-                    }
+                    Ok(dots) => out.msg(&ServerMsg::Ballot { vote, dots }),
+                    Err(e) => out.msg(&ServerMsg::error(e.code(), e.to_string(), None)),
                 }
             }
-            ClientMsg::Follow { view } => {
-                self.handle.follow(self.me, view);
-                Ok(())
-            }
+            ClientMsg::Follow { view } => self.handle.follow(self.me, view),
             ClientMsg::RotateLink { role } => {
                 match self.handle.rotate(role, self.key.clone()).await {
                     Ok(granted) => {
@@ -594,15 +542,12 @@ impl Session<'_> {
                         self.generation =
                             generation_of(&self.joined.revocations.borrow(), self.right);
                         self.joined.granted = granted;
-                        self.access(out).await
+                        self.access(out)
                     }
-                    Err(e) => {
-                        out.msg(&ServerMsg::error(e.code(), e.to_string(), None))
-                            .await
-                    }
+                    Err(e) => out.msg(&ServerMsg::error(e.code(), e.to_string(), None)),
                 }
             }
-            _ => Ok(()),
+            _ => {}
         }
     }
 
@@ -623,7 +568,7 @@ impl Session<'_> {
                     "binary frames are not part of the protocol; send JSON text",
                     None,
                 );
-                out.msg(&msg).await?;
+                out.msg(&msg);
                 return Ok(Read::Continue);
             }
             Some(Ok(_)) => return Ok(Read::Continue), // ping/pong are answered by the library
@@ -651,8 +596,7 @@ impl Session<'_> {
                     ErrorCode::RateLimited,
                     message,
                     command_id,
-                ))
-                .await?;
+                ));
                 return Ok(Read::Continue);
             }
         }
@@ -667,16 +611,16 @@ impl Session<'_> {
             }
             Ok(ClientMsg::Hello { .. }) => {
                 let msg = ServerMsg::error(ErrorCode::BadMessage, "hello is said once", None);
-                out.msg(&msg).await?;
+                out.msg(&msg);
                 return Ok(Read::Continue);
             }
             Ok(msg) => {
-                self.workshop(out, msg).await?;
+                self.workshop(out, msg).await;
                 return Ok(Read::Continue);
             }
             Err(unreadable) => {
                 let msg = ServerMsg::error(unreadable.code(), unreadable.to_string(), None);
-                out.msg(&msg).await?;
+                out.msg(&msg);
                 return Ok(Read::Continue);
             }
         };
@@ -690,95 +634,49 @@ impl Session<'_> {
             }))),
             Err(e) => {
                 let msg = ServerMsg::error(e.code(), e.to_string(), Some(command_id));
-                out.msg(&msg).await?;
+                out.msg(&msg);
                 Ok(Read::Continue)
             }
         }
     }
 
-    /// Answers a command: its own events first, then the ack (or the refusal). Its cost
-    /// beyond the first event is charged to the rate limit now that it is known.
-    async fn answer(
-        &mut self,
-        out: &mut Out,
-        command_id: Uuid,
-        answer: Result<Done, BoardError>,
-    ) -> Result<(), End> {
+    /// Answers a command. Its own events are already out (the actor writes them to the
+    /// outbox before it answers); its cost beyond the first event is charged to the rate
+    /// limit now that it is known.
+    fn answer(&mut self, out: &mut Out, command_id: Uuid, answer: Result<Done, BoardError>) {
         match answer {
             Ok(done) => {
                 self.inbound.produced(done.events);
-                // Forward this command's own events before acknowledging it, so the client
-                // sees the outcome before the "done".
-                while self.sent_seq < done.seq {
-                    match self.joined.events.try_recv() {
-                        Ok(e) if e.seq > self.sent_seq => {
-                            out.wire(e.json.clone()).await?;
-                            self.sent_seq = e.seq;
-                        }
-                        Ok(_) => {}
-                        Err(_) => break,
-                    }
-                }
-                let seq = done.seq;
-                out.msg(&ServerMsg::Ack { command_id, seq }).await
+                out.msg(&ServerMsg::Ack {
+                    command_id,
+                    seq: done.seq,
+                });
             }
-            Err(e) => {
-                out.msg(&ServerMsg::error(e.code(), e.to_string(), Some(command_id)))
-                    .await
-            }
+            Err(e) => out.msg(&ServerMsg::error(e.code(), e.to_string(), Some(command_id))),
         }
     }
 
-    /// Forwards the events already waiting in the broadcast, so that they share one write
-    /// (a few at most: the other branches get their turn).
-    async fn forward_ready(&mut self, out: &mut Out) -> Result<(), End> {
-        for _ in 0..BATCH {
-            let event = match self.joined.events.try_recv() {
-                Ok(e) => Ok(e),
-                Err(TryRecvError::Empty) => return Ok(()),
-                Err(TryRecvError::Lagged(n)) => Err(RecvError::Lagged(n)),
-                Err(TryRecvError::Closed) => Err(RecvError::Closed),
-            };
-            let restart = event.is_err();
-            self.forward(out, event).await?;
-            if restart {
-                return Ok(());
-            }
-        }
-        Ok(())
-    }
-
-    /// Forwards a stored event; a client that fell too far behind (or an actor that
-    /// restarted its stream) starts over from a fresh welcome rather than with a gap.
-    async fn forward(
-        &mut self,
-        out: &mut Out,
-        event: Result<Arc<Outgoing>, RecvError>,
-    ) -> Result<(), End> {
-        match event {
-            Ok(e) => {
-                if e.seq > self.sent_seq {
-                    out.wire(e.json.clone()).await?;
-                    self.sent_seq = e.seq;
-                }
-                Ok(())
-            }
-            Err(RecvError::Lagged(_)) | Err(RecvError::Closed) => {
-                let who = Who {
-                    id: self.me,
-                    name: self.author.clone().unwrap_or_else(|| "Guest".to_owned()),
-                    voter: self.voter.clone(),
-                };
-                let Ok(mut again) = self.handle.join(who, self.key.clone()).await else {
-                    return Ok(());
-                };
-                self.generation = generation_of(&again.revocations.borrow_and_update(), self.right);
-                self.watching = true;
-                self.joined = again;
-                self.sent_seq = welcome(out, &mut self.joined).await?;
-                roster(out, &self.joined, self.me).await?;
-                self.arrived(out).await
-            }
-        }
+    /// Starts the client over from a fresh welcome: it fell too far behind, or the board's
+    /// stream restarted. False when the board cannot be joined any more.
+    async fn rejoin(&mut self, out: &mut Out) -> Result<bool, End> {
+        let who = Who {
+            id: self.me,
+            name: self.author.clone().unwrap_or_else(|| "Guest".to_owned()),
+            voter: self.voter.clone(),
+        };
+        let joined = self
+            .handle
+            .join_socket(who, self.key.clone(), out.outbox.clone())
+            .await;
+        let Ok(mut again) = joined else {
+            return Ok(false);
+        };
+        self.generation = generation_of(&again.revocations.borrow_and_update(), self.right);
+        self.joined = again;
+        let seq = welcome(out, &mut self.joined);
+        roster(out, &self.joined, self.me);
+        self.arrived(out);
+        out.outbox.live(seq);
+        Ok(true)
     }
 }
