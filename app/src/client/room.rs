@@ -91,19 +91,30 @@ impl BoardClient {
         if on {
             self.room.lead_sent.set_value(None);
             self.send_lead();
+            if !self.room.lead_due.get_value() {
+                self.lead_later();
+            }
         } else {
             self.send_msg(&ClientMsg::Follow { view: None });
         }
     }
 
     /// Shares where this (leading) user looks: at once, then at most every 50 ms; the latest
-    /// view always goes out.
+    /// view always goes out. Sends stay 50 ms apart, trailing ones included: the server drops
+    /// a view that follows the last one too closely, and a dropped last view would leave
+    /// everyone following somewhere the leader no longer looks.
     pub fn lead(&self, view: View) {
         self.room.lead_view.set_value(Some(view));
         if !self.room.leading.get_untracked() || self.room.lead_due.get_value() {
             return;
         }
         self.send_lead();
+        self.lead_later();
+    }
+
+    /// Sends the latest view in `LEAD_EVERY` if it is not the one sent, and waits as long
+    /// again after that send.
+    fn lead_later(&self) {
         self.room.lead_due.set_value(true);
         let me = *self;
         set_timeout(
@@ -115,6 +126,7 @@ impl BoardClient {
                     && me.room.lead_view.get_value() != me.room.lead_sent.get_value()
                 {
                     me.send_lead();
+                    me.lead_later();
                 }
             },
             LEAD_EVERY,
