@@ -28,6 +28,10 @@ pub enum CliError {
     },
     #[error("the board was not imported: {0}")]
     Import(String),
+    #[error("{0} already exists: a backup goes to a new file")]
+    Exists(String),
+    #[error("`backup` copies a SQLite database; back up PostgreSQL with pg_dump")]
+    NotSqlite,
 }
 
 fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
@@ -125,6 +129,20 @@ pub async fn run(config: &Config, cmd: &Cmd) -> Result<String, CliError> {
                 ));
             }
             Ok(out)
+        }
+        Cmd::Backup { out } => {
+            if !config.database.starts_with("sqlite:") {
+                return Err(CliError::NotSqlite);
+            }
+            if out.exists() {
+                return Err(CliError::Exists(out.display().to_string()));
+            }
+            let store = EventStore::open_read_only(&config.database).await?;
+            let done = store.backup(out).await;
+            store.close().await;
+            done?;
+            let bytes = std::fs::metadata(out).map_err(io(out))?.len();
+            Ok(format!("wrote {} ({bytes} bytes)\n", out.display()))
         }
         Cmd::Import { file } => {
             let mut text = String::new();

@@ -141,6 +141,14 @@ pub enum Cmd {
     /// List every board in the database: id, creation time, title (works while a server is
     /// running on it).
     Boards,
+    /// Copy the whole SQLite database to a new file, consistent as of one moment, while a
+    /// server may be running on it. Restore: stop the server and start it with
+    /// `--database sqlite://FILE` (or put the file in the old one's place).
+    Backup {
+        /// The new file (it must not exist).
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// Print three fresh links (facilitator, edit, view) for a board, replacing its old ones:
     /// for boards created before links existed, or when a facilitator lost theirs. Works while
     /// a server is running: connections opened with the old links end.

@@ -245,8 +245,18 @@ pub async fn guard(State(guard): State<Arc<Guard>>, mut req: Request, next: Next
     with_headers(next.run(req).await, Some(&nonce))
 }
 
+/// Liveness and readiness: asked by load balancers and orchestrators under whatever `Host`
+/// they use (often an address the public URL does not name); they read nothing and change
+/// nothing, so the host check does not apply to them.
+pub const HEALTH: &str = "/healthz";
+pub const READY: &str = "/readyz";
+
 fn check(guard: &Guard, req: &Request<Body>) -> Result<(), Refusal> {
     let headers = req.headers();
+    let path = req.uri().path();
+    if req.method() == Method::GET && (path == HEALTH || path == READY) {
+        return Ok(());
+    }
     let host = headers
         .get(header::HOST)
         .and_then(|h| h.to_str().ok())

@@ -113,6 +113,30 @@ pub async fn authorize(
     Ok((handle, granted))
 }
 
+/// `GET /healthz`: the process is up and serving requests (liveness). Answers any `Host`.
+pub async fn healthz() -> &'static str {
+    "ok\n"
+}
+
+/// How long readiness waits for the database before saying it is not ready.
+const READY_WAIT: std::time::Duration = std::time::Duration::from_secs(2);
+
+/// `GET /readyz`: the server takes new work: its database answers and it is not stopping
+/// (a load balancer stops sending clients here as soon as shutdown begins). Answers any `Host`.
+pub async fn readyz(State(registry): State<Registry>) -> (StatusCode, &'static str) {
+    if registry.is_stopping() {
+        return (StatusCode::SERVICE_UNAVAILABLE, "stopping\n");
+    }
+    match tokio::time::timeout(READY_WAIT, registry.store().ping()).await {
+        Ok(Ok(())) => (StatusCode::OK, "ready\n"),
+        Ok(Err(e)) => {
+            tracing::warn!(error = %e, "not ready: the database does not answer");
+            (StatusCode::SERVICE_UNAVAILABLE, "database unavailable\n")
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "database too slow\n"),
+    }
+}
+
 /// Boards open in memory and WebSocket connections, for operators and the load tool.
 pub async fn stats(State(registry): State<Registry>) -> Json<crate::registry::Stats> {
     Json(registry.stats().await)

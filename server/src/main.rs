@@ -34,16 +34,9 @@ async fn main() {
     // Tests and scripts read this line to find the port when --addr ends in :0.
     println!("stormwall listening on http://{}", server.addr);
     tracing::info!(database = %config.database, "serving");
-    tokio::select! {
-        result = server.wait() => {
-            if let Err(e) = result {
-                eprintln!("stormwall: server failed: {e}");
-                std::process::exit(1);
-            }
-        }
-        _ = shutdown_signal() => {
-            tracing::info!("shutting down");
-        }
+    if let Err(e) = server.serve_until(shutdown_signal()).await {
+        eprintln!("stormwall: server failed: {e}");
+        std::process::exit(1);
     }
 }
 

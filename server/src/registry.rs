@@ -197,6 +197,11 @@ impl Registry {
         &self.inner.store
     }
 
+    /// Whether the server has begun to stop.
+    pub fn is_stopping(&self) -> bool {
+        *self.inner.stopping.borrow()
+    }
+
     /// Resolves when the server is stopping.
     pub fn stopping(&self) -> impl std::future::Future<Output = ()> + Send + 'static {
         let mut rx = self.inner.stopping.subscribe();

@@ -148,6 +148,8 @@ fn page_context(backend: SharedBackend) -> impl Fn() + Clone + Send + 'static {
     }
 }
 
+pub use crate::guard::{HEALTH, READY};
+
 /// The whole HTTP surface: API, WebSocket, pages, static files, behind the `guard`.
 pub fn router(registry: Registry, leptos: LeptosOptions, guard: Guard) -> Router {
     let backend: SharedBackend = Arc::new(AppBackend(registry.clone()));
@@ -160,6 +162,8 @@ pub fn router(registry: Registry, leptos: LeptosOptions, guard: Guard) -> Router
     Router::new()
         .route("/api/boards", post(http::create_board))
         .route("/api/stats", get(http::stats))
+        .route(HEALTH, get(http::healthz))
+        .route(READY, get(http::readyz))
         .route("/api/boards/{id}", get(http::get_board))
         .route("/api/boards/{id}/events", get(http::board_events))
         .route("/api/boards/import", post(export::import_handler))
@@ -243,6 +247,11 @@ impl RunningServer {
         })
     }
 
+    /// The boards and the store it serves (tests look through it).
+    pub fn registry(&self) -> &Registry {
+        &self.registry
+    }
+
     /// Stops accepting, closes every session, closes the database (releasing its lock).
     pub async fn stop(self) {
         let _ = self.stop.send(());
@@ -253,11 +262,24 @@ impl RunningServer {
         self.registry.store().close().await;
     }
 
-    /// Serves until the task ends (used by the binary, which stops on Ctrl-C / SIGTERM).
-    pub async fn wait(self) -> std::io::Result<()> {
-        match self.task.await {
-            Ok(result) => result,
-            Err(e) => Err(std::io::Error::other(e)),
+    /// Serves until `signal` resolves, then stops as `stop` does: readiness turns to 503,
+    /// every WebSocket is closed with 1001 "going away" (browsers reconnect, to another
+    /// instance behind the same address if there is one, and resend what was not
+    /// acknowledged), boards leave their snapshots, the database closes.
+    pub async fn serve_until(
+        mut self,
+        signal: impl std::future::Future<Output = ()>,
+    ) -> std::io::Result<()> {
+        tokio::select! {
+            result = &mut self.task => match result {
+                Ok(result) => result,
+                Err(e) => Err(std::io::Error::other(e)),
+            },
+            () = signal => {
+                tracing::info!("shutting down");
+                self.stop().await;
+                Ok(())
+            }
         }
     }
 }

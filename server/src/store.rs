@@ -188,6 +188,23 @@ impl EventStore {
         })
     }
 
+    /// Whether the database answers (readiness).
+    pub async fn ping(&self) -> Result<(), StoreError> {
+        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        Ok(())
+    }
+
+    /// A consistent copy of the whole database in a new file (`VACUUM INTO`: one read
+    /// transaction, so a server may go on writing meanwhile). The file must not exist yet.
+    pub async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        let path = out.to_string_lossy().into_owned();
+        sqlx::query("VACUUM INTO ?")
+            .bind(path)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
     /// The whole log of one board, in order. Empty for an unknown board.
     pub async fn load(&self, board: BoardId) -> Result<Vec<StoredEvent>, StoreError> {
         self.load_range(board, 1, u64::MAX).await

@@ -87,6 +87,23 @@ impl ServerProcess {
         let _ = self.child.kill().await;
     }
 
+    /// SIGTERM: what systemd and container runtimes send to stop a service.
+    pub fn terminate(&self) {
+        if let Some(pid) = self.pid() {
+            let _ = std::process::Command::new("kill")
+                .args(["-TERM", &pid.to_string()])
+                .status();
+        }
+    }
+
+    /// How the process ended, if it did within `limit`.
+    pub async fn exited_within(&mut self, limit: Duration) -> Option<std::process::ExitStatus> {
+        tokio::time::timeout(limit, self.child.wait())
+            .await
+            .ok()?
+            .ok()
+    }
+
     /// The process's CPU time so far (user + system, all threads), from `/proc/<pid>/stat`.
     pub fn cpu(&self) -> Option<Duration> {
         let stat = std::fs::read_to_string(format!("/proc/{}/stat", self.pid()?)).ok()?;

@@ -26,6 +26,12 @@ impl TestDb {
     }
 }
 
+impl From<TempDb> for TestDb {
+    fn from(db: TempDb) -> Self {
+        Self(db)
+    }
+}
+
 /// Its folder, path and URL are the kit's.
 impl Deref for TestDb {
     type Target = TempDb;

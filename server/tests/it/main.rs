@@ -11,6 +11,7 @@ mod exports;
 mod history;
 mod http;
 mod live;
+mod ops;
 mod security;
 mod ssr;
 mod sync;
