@@ -126,7 +126,7 @@ impl EventStore {
             .max_connections(1)
             .connect_with(options.clone())
             .await?;
-        sqlx::migrate!("../migrations").run(&writer).await?;
+        sqlx::migrate!("../migrations/sqlite").run(&writer).await?;
         let pool = SqlitePoolOptions::new()
             .max_connections(4)
             .connect_with(options)
@@ -155,7 +155,7 @@ impl EventStore {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        sqlx::migrate!("../migrations").run(&pool).await?;
+        sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
         Ok(Self {
             writer: pool.clone(),
             pool,
