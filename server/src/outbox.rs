@@ -216,10 +216,13 @@ impl Outbox {
     }
 
     /// Raw bytes from the WebSocket library (its pongs and close replies).
-    /// False once the socket is broken.
+    /// False once the socket is broken. Nothing follows a close frame (the library would
+    /// answer the client's close reply with a second one).
     pub fn raw(&self, bytes: &[u8]) -> bool {
         let mut state = self.lock();
-        self.push(&mut state, Bytes::copy_from_slice(bytes));
+        if !state.closing {
+            self.push(&mut state, Bytes::copy_from_slice(bytes));
+        }
         !state.broken
     }
 

@@ -168,10 +168,14 @@ pub async fn upgrade(
                     socket,
                     outbox,
                     deadline,
+                    closed: false,
                 };
                 match handle {
                     Some(handle) => session(&mut out, handle, registry, author, since).await,
                     None => no_board(&mut out).await,
+                }
+                if out.closed {
+                    out.linger().await;
                 }
                 // Nothing more goes out; the actor forgets the socket at its next write.
                 out.outbox.end();
@@ -228,7 +232,12 @@ struct Out {
     socket: Socket,
     outbox: Arc<Outbox>,
     deadline: Duration,
+    /// Whether this side sent a close frame.
+    closed: bool,
 }
+
+/// How long a socket this side closed is read for the client's close reply.
+const LINGER: Duration = Duration::from_secs(2);
 
 impl Out {
     /// Writes what waits for the socket. Usually nothing does, and no timer is armed:
@@ -263,7 +272,23 @@ impl Out {
 
     async fn close(&mut self, code: CloseCode, reason: &'static str) -> Result<(), End> {
         self.outbox.close(code.into(), reason);
+        self.closed = true;
         self.flush().await
+    }
+
+    /// After a close frame, reads (and drops) what the client still sends until its close
+    /// reply, as the WebSocket closing handshake has it. Dropping a socket with unread input
+    /// makes the kernel reset the connection, and a reset throws away what the client had not
+    /// yet received: the last refusals and the close frame with its reason.
+    async fn linger(&mut self) {
+        let replied = async {
+            while let Some(Ok(frame)) = self.socket.next().await {
+                if matches!(frame, Message::Close(_)) {
+                    return;
+                }
+            }
+        };
+        let _ = tokio::time::timeout(LINGER, replied).await;
     }
 }
 
