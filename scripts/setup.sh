@@ -1,12 +1,20 @@
 #!/usr/bin/env bash
 # Installs what Stormwall needs to build and run; with --browser, also what the browser tests
-# need. Idempotent: every step is skipped when its tool is already there at the right version.
+# need; with --postgres, PostgreSQL's server binaries (the server tests run once more on a
+# throwaway cluster). Idempotent: every step is skipped when its tool is already there at the
+# right version.
 # Nothing here downloads a prebuilt binary: tools are built by cargo or come from npm / Debian.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 browser=0
-[[ "${1:-}" == "--browser" ]] && browser=1
+postgres=0
+for arg in "$@"; do
+  case "$arg" in
+    --browser) browser=1 ;;
+    --postgres) postgres=1 ;;
+  esac
+done
 
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 step() { printf '==> %s\n' "$*"; }
@@ -61,5 +69,16 @@ if [[ $browser -eq 1 ]]; then
     step "installing Playwright (without its browser download)"
     (cd end2end && PLAYWRIGHT_SKIP_BROWSER_DOWNLOAD=1 npm ci --no-audit --no-fund)
   fi
+fi
+if [[ $postgres -eq 1 ]] && ! ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then
+  step "installing Debian's PostgreSQL server (no cluster of its own: the tests make theirs)"
+  # Debian would create and start a 'main' cluster on install; the tests never use one.
+  as_root mkdir -p /etc/postgresql-common
+  if ! [[ -f /etc/postgresql-common/createcluster.conf ]]; then
+    echo "create_main_cluster = false" | as_root tee /etc/postgresql-common/createcluster.conf >/dev/null
+  fi
+  if [[ $apt_updated -eq 0 ]]; then as_root apt-get update -qq; apt_updated=1; fi
+  as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq \
+    -o Dpkg::Options::=--force-confold postgresql
 fi
 step "tools ready"

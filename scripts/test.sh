@@ -1,9 +1,15 @@
 #!/usr/bin/env bash
-# Runs every check and test: formatting, lints, core purity, core + server tests, and the
-# browser tests in Chromium against the real release build. Installs what is missing first.
+# Runs every check and test: formatting, lints, core purity, core + server tests (the server's
+# twice: on SQLite, then on a throwaway PostgreSQL cluster), and the browser tests in Chromium
+# against the real release build. Installs what is missing first.
+# STORMWALL_SKIP_POSTGRES=1 runs the SQLite half only (no PostgreSQL installed or started).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-scripts/setup.sh --browser
+if [[ "${STORMWALL_SKIP_POSTGRES:-0}" == 1 ]]; then
+  scripts/setup.sh --browser
+else
+  scripts/setup.sh --browser --postgres
+fi
 export PATH="$HOME/.cargo/bin:$PWD/tools/node_modules/.bin:$PATH"
 step() { printf '\n==> %s\n' "$*"; }
 # Incremental caches only help a developer's edit loop; here they cost gigabytes of disk.
@@ -20,8 +26,18 @@ cargo clippy -p stormwall-app --lib --target wasm32-unknown-unknown --features h
 step "the core crate is pure and builds for the browser"
 scripts/check-core.sh
 
-step "core and server tests"
+step "core and server tests (server on SQLite)"
 cargo test --workspace
+
+if [[ "${STORMWALL_SKIP_POSTGRES:-0}" != 1 ]]; then
+  step "server tests on PostgreSQL (a throwaway cluster, stopped at the end)"
+  pgdir=$(mktemp -d /tmp/stormwall-pg.XXXXXX)
+  trap 'scripts/pg.sh stop "$pgdir"' EXIT
+  pgurl=$(scripts/pg.sh start "$pgdir")
+  STORMWALL_TEST_POSTGRES="$pgurl" cargo test -p stormwall --test it
+  scripts/pg.sh stop "$pgdir"
+  trap - EXIT
+fi
 
 step "release build (server + wasm)"
 cargo leptos build --release

@@ -30,8 +30,6 @@ pub enum CliError {
     Import(String),
     #[error("{0} already exists: a backup goes to a new file")]
     Exists(String),
-    #[error("`backup` copies a SQLite database; back up PostgreSQL with pg_dump")]
-    NotSqlite,
 }
 
 fn io(path: &std::path::Path) -> impl FnOnce(std::io::Error) -> CliError + '_ {
@@ -132,7 +130,7 @@ pub async fn run(config: &Config, cmd: &Cmd) -> Result<String, CliError> {
         }
         Cmd::Backup { out } => {
             if !config.database.starts_with("sqlite:") {
-                return Err(CliError::NotSqlite);
+                return Err(StoreError::NotSqlite.into());
             }
             if out.exists() {
                 return Err(CliError::Exists(out.display().to_string()));

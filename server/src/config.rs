@@ -13,11 +13,13 @@ use std::path::PathBuf;
     about = "Stormwall: a self-hosted, real-time EventStorming board.",
     long_about = "Stormwall: a self-hosted, real-time EventStorming board.\n\n\
         Serves the board UI and its WebSocket sync on --addr, storing every change as an \
-        immutable event in the database given by --database (an SQLite file, created and \
-        migrated on first start). Only one server may use a database file at a time."
+        immutable event in the database given by --database (an SQLite file, or a PostgreSQL \
+        database; created and migrated on first start). Only one server may use a database at \
+        a time."
 )]
 pub struct Config {
-    /// Database URL. An SQLite file is created in the working directory by default.
+    /// Database URL: `sqlite://FILE` (created in the working directory by default) or
+    /// `postgres://USER:PASSWORD@HOST/DATABASE` (`?host=/socket/dir` for a Unix socket).
     #[arg(
         long = "database",
         env = "DATABASE_URL",

@@ -33,7 +33,8 @@ async fn main() {
     };
     // Tests and scripts read this line to find the port when --addr ends in :0.
     println!("stormwall listening on http://{}", server.addr);
-    tracing::info!(database = %config.database, "serving");
+    let database = stormwall::store::redacted(&config.database);
+    tracing::info!(%database, "serving");
     if let Err(e) = server.serve_until(shutdown_signal()).await {
         eprintln!("stormwall: server failed: {e}");
         std::process::exit(1);

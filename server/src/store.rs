@@ -1,11 +1,15 @@
-//! The event store: an append-only log per board in SQLite, written only by board actors.
+//! The event store: an append-only log per board, written only by board actors, in SQLite (a
+//! file, the default) or PostgreSQL. Every query is written once, with `$n` placeholders
+//! both databases read, and runs on either through `on_db!`.
 
 use crate::access::LinkRow;
 use crate::actor::RecentCommands;
+use sqlx::migrate::MigrateDatabase;
+use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{QueryBuilder, Row, Sqlite};
+use sqlx::{ConnectOptions, Connection, QueryBuilder, Row};
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::PathBuf;
@@ -22,6 +26,14 @@ use uuid::Uuid;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
+    #[error(
+        "another Stormwall server is already using the database {url} (PostgreSQL: it holds \
+         the database's advisory lock); stop that server first, or start this one with another \
+         --database"
+    )]
+    PgInUse { url: String },
+    #[error("`backup` copies a SQLite database; back up PostgreSQL with pg_dump")]
+    NotSqlite,
     #[error("invalid database URL {url:?}: {source}")]
     BadUrl { url: String, source: sqlx::Error },
     #[error(
@@ -80,18 +92,83 @@ pub struct Appended<'a> {
     pub events: &'a [Event],
 }
 
+/// The database behind the store.
+#[derive(Clone)]
+enum Db {
+    Sqlite {
+        pool: SqlitePool,
+        /// One connection for every write: writers queue here in order instead of in
+        /// SQLite's busy handler, which sleeps and retries (long tails when many boards write
+        /// at once).
+        writer: SqlitePool,
+    },
+    Postgres {
+        pool: PgPool,
+    },
+}
+
+/// Runs the same code on whichever database the store has: `$pool` reads, `$writer` writes
+/// (on PostgreSQL both are its one pool). The body is compiled once per database, so each
+/// runs on its own driver.
+macro_rules! on_db {
+    ($db:expr, |$pool:ident, $writer:ident| $body:expr) => {
+        match $db {
+            Db::Sqlite {
+                pool: $pool,
+                writer: $writer,
+            } => $body,
+            Db::Postgres { pool: $pool } => {
+                let $writer = $pool;
+                $body
+            }
+        }
+    };
+}
+
+/// What keeps a second server off the database: a lock on the SQLite file, or a session-level
+/// advisory lock held by one PostgreSQL connection. Released when dropped.
+enum Guard {
+    // Held for its lock, never read.
+    #[allow(dead_code)]
+    File(File),
+    #[allow(dead_code)]
+    Postgres(PgConnection),
+}
+
+/// The advisory lock key a server holds on its PostgreSQL database ("stormwal" in ASCII).
+const PG_LOCK_KEY: i64 = 0x73746f726d77616c;
+
 #[derive(Clone)]
 pub struct EventStore {
-    pool: SqlitePool,
-    /// One connection for every write: writers queue here in order instead of in SQLite's
-    /// busy handler, which sleeps and retries (long tails when many boards write at once).
-    writer: SqlitePool,
+    db: Db,
     /// Transactions that appended events, for `GET /api/stats` (group commit shows here).
     commits: Arc<std::sync::atomic::AtomicU64>,
     /// Snapshots written, for `GET /api/stats`.
     snapshots: Arc<std::sync::atomic::AtomicU64>,
-    /// The lock on the database file: held until `close`, or until the last clone drops.
-    lock: Arc<Mutex<Option<File>>>,
+    /// The lock on the database: held until `close`, or until the last clone drops.
+    lock: Arc<Mutex<Option<Guard>>>,
+}
+
+fn is_postgres(url: &str) -> bool {
+    url.starts_with("postgres:") || url.starts_with("postgresql:")
+}
+
+fn pg_options(url: &str) -> Result<PgConnectOptions, StoreError> {
+    PgConnectOptions::from_str(url).map_err(|source| StoreError::BadUrl {
+        url: redacted(url),
+        source,
+    })
+}
+
+/// A URL fit for a message or a log: without its password.
+pub fn redacted(url: &str) -> String {
+    match url::Url::parse(url) {
+        Ok(mut parsed) if parsed.password().is_some() => {
+            let _ = parsed.set_password(Some("***"));
+            parsed.to_string()
+        }
+        _ => url.to_owned(),
+    }
 }
 
 impl EventStore {
@@ -102,8 +179,12 @@ impl EventStore {
         Self::open_with(url, Synchronous::Full).await
     }
 
-    /// As `open`, with SQLite's `synchronous` level chosen (see `Synchronous`).
+    /// As `open`, with SQLite's `synchronous` level chosen (see `Synchronous`; PostgreSQL
+    /// commits with its own `synchronous_commit`, on by default).
     pub async fn open_with(url: &str, synchronous: Synchronous) -> Result<Self, StoreError> {
+        if is_postgres(url) {
+            return Self::open_postgres(url, Access::Server).await;
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| StoreError::BadUrl {
                 url: url.into(),
@@ -119,7 +200,7 @@ impl EventStore {
             .busy_timeout(Duration::from_secs(5))
             .foreign_keys(true);
         let lock = match file_path(url) {
-            Some(path) => Some(lock_file(path)?),
+            Some(path) => Some(Guard::File(lock_file(path)?)),
             None => None,
         };
         let writer = SqlitePoolOptions::new()
@@ -131,19 +212,63 @@ impl EventStore {
             .max_connections(4)
             .connect_with(options)
             .await?;
-        Ok(Self {
-            pool,
-            writer,
+        Ok(Self::with(Db::Sqlite { pool, writer }, lock))
+    }
+
+    fn with(db: Db, lock: Option<Guard>) -> Self {
+        Self {
+            db,
             commits: Default::default(),
             snapshots: Default::default(),
             lock: Arc::new(Mutex::new(lock)),
-        })
+        }
+    }
+
+    /// PostgreSQL: the database is created if missing and migrated (but for reading), and a
+    /// server holds an advisory lock on it for as long as it runs.
+    async fn open_postgres(url: &str, access: Access) -> Result<Self, StoreError> {
+        let mut options = pg_options(url)?;
+        if access == Access::ReadOnly {
+            options = options.options([("default_transaction_read_only", "on")]);
+        } else if !sqlx::Postgres::database_exists(url).await? {
+            // Another process may create it at the same moment; either way it exists now.
+            if let Err(e) = sqlx::Postgres::create_database(url).await {
+                if !sqlx::Postgres::database_exists(url).await? {
+                    return Err(e.into());
+                }
+            }
+        }
+        let lock = if access == Access::Server {
+            let mut guard = options.connect().await?;
+            let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
+                .bind(PG_LOCK_KEY)
+                .fetch_one(&mut guard)
+                .await?;
+            if !held {
+                let _ = guard.close().await;
+                return Err(StoreError::PgInUse { url: redacted(url) });
+            }
+            Some(Guard::Postgres(guard))
+        } else {
+            None
+        };
+        let pool = PgPoolOptions::new()
+            .max_connections(if access == Access::Server { 8 } else { 1 })
+            .connect_with(options)
+            .await?;
+        if access != Access::ReadOnly {
+            sqlx::migrate!("../migrations/postgres").run(&pool).await?;
+        }
+        Ok(Self::with(Db::Postgres { pool }, lock))
     }
 
     /// Opens the database for an operator's command (`stormwall links`) while a server may be
-    /// running on it: read-write, migrated, but without the file lock. Only link rows are
-    /// written this way; events are written by the server's board actors alone.
+    /// running on it: read-write, migrated, but without the lock. Only link rows are written
+    /// this way; events are written by the server's board actors alone.
     pub async fn open_admin(url: &str) -> Result<Self, StoreError> {
+        if is_postgres(url) {
+            return Self::open_postgres(url, Access::Admin).await;
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| StoreError::BadUrl {
                 url: url.into(),
@@ -156,18 +281,21 @@ impl EventStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("../migrations/sqlite").run(&pool).await?;
-        Ok(Self {
-            writer: pool.clone(),
-            pool,
-            commits: Default::default(),
-            snapshots: Default::default(),
-            lock: Arc::new(Mutex::new(None)),
-        })
+        Ok(Self::with(
+            Db::Sqlite {
+                writer: pool.clone(),
+                pool,
+            },
+            None,
+        ))
     }
 
     /// Opens an existing database for reading only: no lock, no migration, so exports work
-    /// while a server is running on the same file (SQLite's WAL lets readers in).
+    /// while a server is running on the same database (SQLite's WAL lets readers in).
     pub async fn open_read_only(url: &str) -> Result<Self, StoreError> {
+        if is_postgres(url) {
+            return Self::open_postgres(url, Access::ReadOnly).await;
+        }
         let options = SqliteConnectOptions::from_str(url)
             .map_err(|source| StoreError::BadUrl {
                 url: url.into(),
@@ -179,28 +307,38 @@ impl EventStore {
             .max_connections(1)
             .connect_with(options)
             .await?;
-        Ok(Self {
-            writer: pool.clone(),
-            pool,
-            commits: Default::default(),
-            snapshots: Default::default(),
-            lock: Arc::new(Mutex::new(None)),
-        })
+        Ok(Self::with(
+            Db::Sqlite {
+                writer: pool.clone(),
+                pool,
+            },
+            None,
+        ))
+    }
+
+    /// Whether this store is on PostgreSQL.
+    pub fn is_postgres(&self) -> bool {
+        matches!(self.db, Db::Postgres { .. })
     }
 
     /// Whether the database answers (readiness).
     pub async fn ping(&self) -> Result<(), StoreError> {
-        sqlx::query("SELECT 1").execute(&self.pool).await?;
+        on_db!(&self.db, |pool, _w| {
+            sqlx::query("SELECT 1").execute(pool).await?;
+        });
         Ok(())
     }
 
-    /// A consistent copy of the whole database in a new file (`VACUUM INTO`: one read
+    /// A consistent copy of a SQLite database in a new file (`VACUUM INTO`: one read
     /// transaction, so a server may go on writing meanwhile). The file must not exist yet.
     pub async fn backup(&self, out: &std::path::Path) -> Result<(), StoreError> {
+        let Db::Sqlite { pool, .. } = &self.db else {
+            return Err(StoreError::NotSqlite);
+        };
         let path = out.to_string_lossy().into_owned();
-        sqlx::query("VACUUM INTO ?")
+        sqlx::query("VACUUM INTO $1")
             .bind(path)
-            .execute(&self.pool)
+            .execute(pool)
             .await?;
         Ok(())
     }
@@ -217,93 +355,91 @@ impl EventStore {
         from: u64,
         to: u64,
     ) -> Result<Vec<StoredEvent>, StoreError> {
+        let from = from.max(1);
+        let rows = self.rows(board, from, to).await?;
+        decode_all(rows, board, from)
+    }
+
+    /// The rows of events `from..=to` (`from` at least 1), as read.
+    async fn rows(&self, board: BoardId, from: u64, to: u64) -> Result<Vec<Logged>, StoreError> {
         // Seqs are SQL integers: anything past i64::MAX matches nothing (and must not wrap).
         let max = i64::MAX as u64;
         if from > max {
             return Ok(Vec::new());
         }
-        let from = from.max(1);
-        let rows = sqlx::query(
-            "SELECT seq, command_id, author, recorded_at, event_type, schema_version, payload \
-             FROM events \
-             WHERE board_id = ? AND seq >= ? AND seq <= ? ORDER BY seq",
-        )
-        .bind(board.to_string())
-        .bind(from as i64)
-        .bind(to.min(max) as i64)
-        .fetch_all(&self.pool)
-        .await?;
-        let mut events = Vec::with_capacity(rows.len());
-        for (i, row) in rows.iter().enumerate() {
-            let seq: i64 = row.try_get("seq")?;
-            let corrupt = |reason: String| StoreError::Corrupt { board, seq, reason };
-            if seq != (from + i as u64) as i64 {
-                return Err(corrupt(format!("expected seq {}", from + i as u64)));
+        let sql = "SELECT seq, command_id, author, recorded_at, event_type, schema_version, \
+                   payload FROM events \
+                   WHERE board_id = $1 AND seq >= $2 AND seq <= $3 ORDER BY seq";
+        on_db!(&self.db, |pool, _w| {
+            let rows = sqlx::query(sql)
+                .bind(board.to_string())
+                .bind(from as i64)
+                .bind(to.min(max) as i64)
+                .fetch_all(pool)
+                .await?;
+            let mut logged = Vec::with_capacity(rows.len());
+            for row in &rows {
+                logged.push(Logged {
+                    seq: row.try_get("seq")?,
+                    command_id: row.try_get("command_id")?,
+                    author: row.try_get("author")?,
+                    recorded_at: row.try_get("recorded_at")?,
+                    event_type: row.try_get("event_type")?,
+                    schema_version: row.try_get("schema_version")?,
+                    payload: row.try_get("payload")?,
+                });
             }
-            let event_type: String = row.try_get("event_type")?;
-            let version: i64 = row.try_get("schema_version")?;
-            let payload: String = row.try_get("payload")?;
-            let payload = serde_json::from_str(&payload).map_err(|e| corrupt(e.to_string()))?;
-            // Every read goes through the upcast step: old logs replay forever.
-            let event = Event::decode(&event_type, version as u32, payload)
-                .map_err(|e| corrupt(e.to_string()))?;
-            let command_id = row
-                .try_get::<Option<String>, _>("command_id")?
-                .map(|c| Uuid::parse_str(&c))
-                .transpose()
-                .map_err(|e| corrupt(e.to_string()))?;
-            events.push(StoredEvent {
-                seq: seq as u64,
-                command_id,
-                author: row.try_get("author")?,
-                recorded_at: row.try_get("recorded_at")?,
-                event,
-            });
-        }
-        Ok(events)
+            Ok(logged)
+        })
     }
 
     /// Opens a board from its latest usable snapshot plus the events after it; `None` when the
     /// board has no events at all.
     pub async fn open_board(&self, board: BoardId) -> Result<Option<OpenedBoard>, StoreError> {
-        let snapshot = sqlx::query(
-            "SELECT seq, state FROM snapshots WHERE board_id = ? AND format_version = ? \
-             ORDER BY seq DESC LIMIT 1",
-        )
-        .bind(board.to_string())
-        .bind(i64::from(SNAPSHOT_FORMAT))
-        .fetch_optional(&self.pool)
-        .await?;
+        let sql = "SELECT seq, state FROM snapshots WHERE board_id = $1 AND format_version = $2 \
+                   ORDER BY seq DESC LIMIT 1";
+        let snapshot: Option<(i64, String)> = on_db!(&self.db, |pool, _w| {
+            sqlx::query_as(sql)
+                .bind(board.to_string())
+                .bind(i64::from(SNAPSHOT_FORMAT))
+                .fetch_optional(pool)
+                .await?
+        });
         let (start, seq) = match snapshot {
-            Some(row) => {
-                let seq: i64 = row.try_get("seq")?;
-                let state: String = row.try_get("state")?;
-                match snapshot::decode(&state) {
-                    Ok(b) if b.id == board => (b, seq as u64),
-                    // A snapshot is only a cache: if it cannot be read, replay everything.
-                    _ => {
-                        tracing::warn!(%board, seq, "unreadable snapshot ignored");
-                        (Board::new(board), 0)
-                    }
+            Some((seq, state)) => match snapshot::decode(&state) {
+                Ok(b) if b.id == board => (b, seq as u64),
+                // A snapshot is only a cache: if it cannot be read, replay everything.
+                _ => {
+                    tracing::warn!(%board, seq, "unreadable snapshot ignored");
+                    (Board::new(board), 0)
                 }
-            }
+            },
             None => (Board::new(board), 0),
         };
-        let tail = self.load_range(board, seq + 1, u64::MAX).await?;
-        if seq == 0 && tail.is_empty() {
+        let rows = self.rows(board, seq + 1, u64::MAX).await?;
+        if seq == 0 && rows.is_empty() {
             return Ok(None);
         }
-        let replayed = tail.len();
-        let last = tail.last().map_or(seq, |e| e.seq);
-        let board = tail
-            .iter()
-            .map(|e| &e.event)
-            .fold(start, stormwall_core::apply);
-        Ok(Some(OpenedBoard {
-            board,
-            seq: last,
-            replayed,
-        }))
+        // Decoding and replaying a long tail is CPU work (tens of ms for thousands of
+        // events): off the async workers, so that other boards and sockets go on meanwhile.
+        let replay = move || {
+            let tail = decode_all(rows, board, seq + 1)?;
+            let replayed = tail.len();
+            let last = tail.last().map_or(seq, |e| e.seq);
+            let board = tail
+                .iter()
+                .map(|e| &e.event)
+                .fold(start, stormwall_core::apply);
+            Ok(OpenedBoard {
+                board,
+                seq: last,
+                replayed,
+            })
+        };
+        match tokio::task::spawn_blocking(replay).await {
+            Ok(opened) => opened.map(Some),
+            Err(e) => std::panic::resume_unwind(e.into_panic()),
+        }
     }
 
     /// Stores a board's serialised state as of `seq` and drops all but its latest
@@ -315,27 +451,28 @@ impl EventStore {
         state: String,
     ) -> Result<(), StoreError> {
         let board_id = board.to_string();
-        let mut tx = self.writer.begin().await?;
-        sqlx::query(
-            "INSERT OR IGNORE INTO snapshots (board_id, seq, format_version, state, created_at) \
-             VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-        )
-        .bind(&board_id)
-        .bind(seq as i64)
-        .bind(i64::from(SNAPSHOT_FORMAT))
-        .bind(state)
-        .execute(&mut *tx)
-        .await?;
-        sqlx::query(
-            "DELETE FROM snapshots WHERE board_id = ? AND seq NOT IN \
-             (SELECT seq FROM snapshots WHERE board_id = ? ORDER BY seq DESC LIMIT ?)",
-        )
-        .bind(&board_id)
-        .bind(&board_id)
-        .bind(SNAPSHOTS_KEPT as i64)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
+        let insert = "INSERT INTO snapshots (board_id, seq, format_version, state, created_at) \
+                      VALUES ($1, $2, $3, $4, $5) ON CONFLICT DO NOTHING";
+        let prune = "DELETE FROM snapshots WHERE board_id = $1 AND seq NOT IN \
+                     (SELECT seq FROM snapshots WHERE board_id = $2 ORDER BY seq DESC LIMIT $3)";
+        on_db!(&self.db, |_p, writer| {
+            let mut tx = writer.begin().await?;
+            sqlx::query(insert)
+                .bind(&board_id)
+                .bind(seq as i64)
+                .bind(i64::from(SNAPSHOT_FORMAT))
+                .bind(state)
+                .bind(now_text())
+                .execute(&mut *tx)
+                .await?;
+            sqlx::query(prune)
+                .bind(&board_id)
+                .bind(&board_id)
+                .bind(SNAPSHOTS_KEPT as i64)
+                .execute(&mut *tx)
+                .await?;
+            tx.commit().await?;
+        });
         self.snapshots
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
@@ -346,24 +483,28 @@ impl EventStore {
         self.snapshots.load(std::sync::atomic::Ordering::Relaxed)
     }
 
+    /// A count or sum over one board's rows (for tests and diagnostics).
+    async fn board_number(&self, sql: &'static str, board: BoardId) -> Result<u64, StoreError> {
+        let n: i64 = on_db!(&self.db, |pool, _w| {
+            sqlx::query_scalar(sql)
+                .bind(board.to_string())
+                .fetch_one(pool)
+                .await?
+        });
+        Ok(n as u64)
+    }
+
     /// Bytes of snapshot state stored for a board (for tests and diagnostics).
     pub async fn snapshot_bytes(&self, board: BoardId) -> Result<u64, StoreError> {
-        let row = sqlx::query(
-            "SELECT COALESCE(SUM(LENGTH(state)), 0) AS n FROM snapshots WHERE board_id = ?",
-        )
-        .bind(board.to_string())
-        .fetch_one(&self.pool)
-        .await?;
-        Ok(row.try_get::<i64, _>("n")? as u64)
+        let sql = "SELECT CAST(COALESCE(SUM(LENGTH(state)), 0) AS BIGINT) FROM snapshots \
+                   WHERE board_id = $1";
+        self.board_number(sql, board).await
     }
 
     /// How many snapshots a board has (for tests and diagnostics).
     pub async fn snapshot_count(&self, board: BoardId) -> Result<u64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM snapshots WHERE board_id = ?")
-            .bind(board.to_string())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("n")? as u64)
+        let sql = "SELECT COUNT(*) FROM snapshots WHERE board_id = $1";
+        self.board_number(sql, board).await
     }
 
     /// Appends the events of one or several commands (group commit), in order after
@@ -376,6 +517,7 @@ impl EventStore {
         commands: &[Appended<'_>],
     ) -> Result<(), StoreError> {
         let board_id = board.to_string();
+        let now = now_text();
         let mut rows = Vec::new();
         let mut executed = Vec::new();
         let mut seq = last_seq;
@@ -389,56 +531,58 @@ impl EventStore {
                 executed.push((command_id, seq));
             }
         }
-        let mut tx = self.writer.begin().await?;
-        // Multi-row inserts: one statement per few hundred events rather than one each.
-        for chunk in rows.chunks(INSERT_CHUNK) {
-            let mut insert = QueryBuilder::<Sqlite>::new(
-                "INSERT INTO events \
-                 (board_id, seq, event_type, schema_version, payload, command_id, author, recorded_at) ",
-            );
-            insert.push_values(chunk, |mut row, (seq, event, command_id, author)| {
-                row.push_bind(&board_id)
-                    .push_bind(*seq as i64)
-                    .push_bind(event.event_type())
-                    .push_bind(i64::from(event.schema_version()))
-                    .push_bind(event.payload().to_string())
-                    .push_bind(command_id.clone())
-                    .push_bind(*author)
-                    .push("strftime('%Y-%m-%dT%H:%M:%fZ', 'now')");
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        for (_, event, _, _) in &rows {
-            if let Event::BoardRenamed { title } = event {
-                sqlx::query("UPDATE boards SET title = ? WHERE id = ?")
-                    .bind(title)
-                    .bind(&board_id)
-                    .execute(&mut *tx)
-                    .await?;
+        let rename = "UPDATE boards SET title = $1 WHERE id = $2";
+        let create = "INSERT INTO boards (id, title, created_at) VALUES ($1, $2, $3)";
+        on_db!(&self.db, |_p, writer| {
+            let mut tx = writer.begin().await?;
+            // Multi-row inserts: one statement per few hundred events rather than one each.
+            for chunk in rows.chunks(INSERT_CHUNK) {
+                let mut insert = QueryBuilder::new(
+                    "INSERT INTO events (board_id, seq, event_type, schema_version, payload, \
+                     command_id, author, recorded_at) ",
+                );
+                insert.push_values(chunk, |mut row, (seq, event, command_id, author)| {
+                    row.push_bind(&board_id)
+                        .push_bind(*seq as i64)
+                        .push_bind(event.event_type())
+                        .push_bind(i64::from(event.schema_version()))
+                        .push_bind(event.payload().to_string())
+                        .push_bind(command_id.clone())
+                        .push_bind(*author)
+                        .push_bind(&now);
+                });
+                insert.build().execute(&mut *tx).await?;
             }
-            if let Event::BoardCreated { title } = event {
-                sqlx::query(
-                    "INSERT INTO boards (id, title, created_at) \
-                     VALUES (?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-                )
-                .bind(&board_id)
-                .bind(title)
-                .execute(&mut *tx)
-                .await?;
+            for (_, event, _, _) in &rows {
+                if let Event::BoardRenamed { title } = event {
+                    sqlx::query(rename)
+                        .bind(title)
+                        .bind(&board_id)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                if let Event::BoardCreated { title } = event {
+                    sqlx::query(create)
+                        .bind(&board_id)
+                        .bind(title)
+                        .bind(&now)
+                        .execute(&mut *tx)
+                        .await?;
+                }
             }
-        }
-        // The primary key refuses a second set of events for the same command id.
-        for chunk in executed.chunks(INSERT_CHUNK) {
-            let mut insert =
-                QueryBuilder::<Sqlite>::new("INSERT INTO commands (board_id, command_id, seq) ");
-            insert.push_values(chunk, |mut row, (command_id, seq)| {
-                row.push_bind(&board_id)
-                    .push_bind(command_id)
-                    .push_bind(*seq as i64);
-            });
-            insert.build().execute(&mut *tx).await?;
-        }
-        tx.commit().await?;
+            // The primary key refuses a second set of events for the same command id.
+            for chunk in executed.chunks(INSERT_CHUNK) {
+                let mut insert =
+                    QueryBuilder::new("INSERT INTO commands (board_id, command_id, seq) ");
+                insert.push_values(chunk, |mut row, (command_id, seq)| {
+                    row.push_bind(&board_id)
+                        .push_bind(command_id)
+                        .push_bind(*seq as i64);
+                });
+                insert.build().execute(&mut *tx).await?;
+            }
+            tx.commit().await?;
+        });
         self.commits
             .fetch_add(1, std::sync::atomic::Ordering::Relaxed);
         Ok(())
@@ -453,19 +597,20 @@ impl EventStore {
     /// after each one's events; the rest stay in the table, where `find_commands` looks.
     pub async fn recent_commands(&self, board: BoardId) -> Result<RecentCommands, StoreError> {
         let cap = RecentCommands::CAPACITY;
-        let rows = sqlx::query(
-            "SELECT command_id, seq FROM commands WHERE board_id = ? ORDER BY seq DESC LIMIT ?",
-        )
-        .bind(board.to_string())
-        .bind(cap as i64 + 1)
-        .fetch_all(&self.pool)
-        .await?;
+        let sql = "SELECT command_id, seq FROM commands WHERE board_id = $1 \
+                   ORDER BY seq DESC LIMIT $2";
+        let rows: Vec<(String, i64)> = on_db!(&self.db, |pool, _w| {
+            sqlx::query_as(sql)
+                .bind(board.to_string())
+                .bind(cap as i64 + 1)
+                .fetch_all(pool)
+                .await?
+        });
         let complete = rows.len() <= cap;
         let mut latest = Vec::with_capacity(rows.len().min(cap));
-        for row in rows.iter().take(cap).rev() {
-            let id: String = row.try_get("command_id")?;
-            if let Ok(id) = Uuid::parse_str(&id) {
-                latest.push((id, row.try_get::<i64, _>("seq")? as u64));
+        for (id, seq) in rows.iter().take(cap).rev() {
+            if let Ok(id) = Uuid::parse_str(id) {
+                latest.push((id, *seq as u64));
             }
         }
         Ok(RecentCommands::from_latest(latest, complete))
@@ -473,11 +618,8 @@ impl EventStore {
 
     /// Rows in the `commands` table for a board (for the load tool's log check).
     pub async fn command_count(&self, board: BoardId) -> Result<u64, StoreError> {
-        let row = sqlx::query("SELECT COUNT(*) AS n FROM commands WHERE board_id = ?")
-            .bind(board.to_string())
-            .fetch_one(&self.pool)
-            .await?;
-        Ok(row.try_get::<i64, _>("n")? as u64)
+        let sql = "SELECT COUNT(*) FROM commands WHERE board_id = $1";
+        self.board_number(sql, board).await
     }
 
     /// Which of these command ids the board has executed, with the seq after their events.
@@ -488,21 +630,22 @@ impl EventStore {
     ) -> Result<std::collections::HashMap<Uuid, u64>, StoreError> {
         let mut found = std::collections::HashMap::new();
         for chunk in ids.chunks(INSERT_CHUNK) {
-            let mut query = QueryBuilder::<Sqlite>::new(
-                "SELECT command_id, seq FROM commands WHERE board_id = ",
-            );
-            query
-                .push_bind(board.to_string())
-                .push(" AND command_id IN (");
-            let mut list = query.separated(", ");
-            for id in chunk {
-                list.push_bind(id.to_string());
-            }
-            query.push(")");
-            for row in query.build().fetch_all(&self.pool).await? {
-                let id: String = row.try_get("command_id")?;
+            let rows: Vec<(String, i64)> = on_db!(&self.db, |pool, _w| {
+                let mut query =
+                    QueryBuilder::new("SELECT command_id, seq FROM commands WHERE board_id = ");
+                query
+                    .push_bind(board.to_string())
+                    .push(" AND command_id IN (");
+                let mut list = query.separated(", ");
+                for id in chunk {
+                    list.push_bind(id.to_string());
+                }
+                query.push(")");
+                query.build_query_as().fetch_all(pool).await?
+            });
+            for (id, seq) in rows {
                 if let Ok(id) = Uuid::parse_str(&id) {
-                    found.insert(id, row.try_get::<i64, _>("seq")? as u64);
+                    found.insert(id, seq as u64);
                 }
             }
         }
@@ -511,39 +654,43 @@ impl EventStore {
 
     /// All boards, newest first.
     pub async fn list_boards(&self) -> Result<Vec<BoardSummary>, StoreError> {
-        let rows =
-            sqlx::query("SELECT id, title, created_at FROM boards ORDER BY created_at DESC, id")
-                .fetch_all(&self.pool)
-                .await?;
-        rows.iter().map(summary).collect()
+        let sql = "SELECT id, title, created_at FROM boards ORDER BY created_at DESC, id";
+        let rows: Vec<(String, String, String)> = on_db!(&self.db, |pool, _w| {
+            sqlx::query_as(sql).fetch_all(pool).await?
+        });
+        rows.into_iter().map(summary).collect()
     }
 
     pub async fn board_summary(&self, id: BoardId) -> Result<Option<BoardSummary>, StoreError> {
-        let row = sqlx::query("SELECT id, title, created_at FROM boards WHERE id = ?")
-            .bind(id.to_string())
-            .fetch_optional(&self.pool)
-            .await?;
-        row.as_ref().map(summary).transpose()
+        let sql = "SELECT id, title, created_at FROM boards WHERE id = $1";
+        let row: Option<(String, String, String)> = on_db!(&self.db, |pool, _w| {
+            sqlx::query_as(sql)
+                .bind(id.to_string())
+                .fetch_optional(pool)
+                .await?
+        });
+        row.map(summary).transpose()
     }
 
     /// A board's link rows (empty for a board created before links existed, or unknown).
     pub async fn links(&self, board: BoardId) -> Result<Vec<LinkRow>, StoreError> {
-        let rows = sqlx::query("SELECT role, key_hash, sealed FROM links WHERE board_id = ?")
-            .bind(board.to_string())
-            .fetch_all(&self.pool)
-            .await?;
-        let mut links = Vec::with_capacity(rows.len());
-        for row in rows {
-            let role: String = row.try_get("role")?;
-            let Some(role) = Role::parse(&role) else {
-                continue;
-            };
-            links.push(LinkRow {
-                role,
-                key_hash: row.try_get("key_hash")?,
-                sealed: row.try_get("sealed")?,
-            });
-        }
+        let sql = "SELECT role, key_hash, sealed FROM links WHERE board_id = $1";
+        let rows: Vec<(String, String, String)> = on_db!(&self.db, |pool, _w| {
+            sqlx::query_as(sql)
+                .bind(board.to_string())
+                .fetch_all(pool)
+                .await?
+        });
+        let mut links: Vec<LinkRow> = rows
+            .into_iter()
+            .filter_map(|(role, key_hash, sealed)| {
+                Some(LinkRow {
+                    role: Role::parse(&role)?,
+                    key_hash,
+                    sealed,
+                })
+            })
+            .collect();
         links.sort_by_key(|l| l.role);
         Ok(links)
     }
@@ -551,23 +698,28 @@ impl EventStore {
     /// Replaces a board's link rows (all three at once: each seals the others' keys).
     pub async fn save_links(&self, board: BoardId, rows: &[LinkRow]) -> Result<(), StoreError> {
         let board_id = board.to_string();
-        let mut tx = self.writer.begin().await?;
-        sqlx::query("DELETE FROM links WHERE board_id = ?")
-            .bind(&board_id)
-            .execute(&mut *tx)
-            .await?;
-        for row in rows {
-            sqlx::query(
-                "INSERT INTO links (board_id, role, key_hash, sealed, created_at)                  VALUES (?, ?, ?, ?, strftime('%Y-%m-%dT%H:%M:%fZ', 'now'))",
-            )
-            .bind(&board_id)
-            .bind(row.role.name())
-            .bind(&row.key_hash)
-            .bind(&row.sealed)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
+        let now = now_text();
+        let delete = "DELETE FROM links WHERE board_id = $1";
+        let insert = "INSERT INTO links (board_id, role, key_hash, sealed, created_at) \
+                      VALUES ($1, $2, $3, $4, $5)";
+        on_db!(&self.db, |_p, writer| {
+            let mut tx = writer.begin().await?;
+            sqlx::query(delete)
+                .bind(&board_id)
+                .execute(&mut *tx)
+                .await?;
+            for row in rows {
+                sqlx::query(insert)
+                    .bind(&board_id)
+                    .bind(row.role.name())
+                    .bind(&row.key_hash)
+                    .bind(&row.sealed)
+                    .bind(&now)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            tx.commit().await?;
+        });
         Ok(())
     }
 
@@ -577,21 +729,22 @@ impl EventStore {
         board: BoardId,
         vote: VoteId,
     ) -> Result<HashMap<String, Vec<StickyId>>, StoreError> {
-        let rows =
-            sqlx::query("SELECT voter, dots FROM ballots WHERE board_id = ? AND vote_id = ?")
+        let sql = "SELECT voter, dots FROM ballots WHERE board_id = $1 AND vote_id = $2";
+        let rows: Vec<(String, String)> = on_db!(&self.db, |pool, _w| {
+            sqlx::query_as(sql)
                 .bind(board.to_string())
                 .bind(vote.to_string())
-                .fetch_all(&self.pool)
-                .await?;
+                .fetch_all(pool)
+                .await?
+        });
         let mut ballots = HashMap::new();
-        for row in rows {
-            let dots: String = row.try_get("dots")?;
+        for (voter, dots) in rows {
             let dots = serde_json::from_str(&dots).map_err(|e| StoreError::Corrupt {
                 board,
                 seq: 0,
                 reason: format!("ballot: {e}"),
             })?;
-            ballots.insert(row.try_get("voter")?, dots);
+            ballots.insert(voter, dots);
         }
         Ok(ballots)
     }
@@ -604,28 +757,120 @@ impl EventStore {
         voter: &str,
         dots: &[StickyId],
     ) -> Result<(), StoreError> {
-        sqlx::query(
-            "INSERT INTO ballots (board_id, vote_id, voter, dots) VALUES (?, ?, ?, ?)              ON CONFLICT (board_id, vote_id, voter) DO UPDATE SET dots = excluded.dots",
-        )
-        .bind(board.to_string())
-        .bind(vote.to_string())
-        .bind(voter)
-        .bind(serde_json::to_string(dots).expect("ids serialise"))
-        .execute(&self.writer)
-        .await?;
+        let sql = "INSERT INTO ballots (board_id, vote_id, voter, dots) VALUES ($1, $2, $3, $4) \
+                   ON CONFLICT (board_id, vote_id, voter) DO UPDATE SET dots = excluded.dots";
+        let dots = serde_json::to_string(dots).expect("ids serialise");
+        on_db!(&self.db, |_p, writer| {
+            sqlx::query(sql)
+                .bind(board.to_string())
+                .bind(vote.to_string())
+                .bind(voter)
+                .bind(dots)
+                .execute(writer)
+                .await?;
+        });
         Ok(())
     }
 
-    /// Closes every connection and releases the file lock; later calls on any clone fail.
+    /// Closes every connection and releases the lock; later calls on any clone fail.
     pub async fn close(&self) {
-        self.writer.close().await;
-        self.pool.close().await;
-        self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
+        on_db!(&self.db, |pool, writer| {
+            writer.close().await;
+            pool.close().await;
+        });
+        let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if let Some(Guard::Postgres(connection)) = guard {
+            let _ = connection.close().await;
+        }
     }
 }
 
-fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<BoardSummary, StoreError> {
-    let id: String = row.try_get("id")?;
+/// Who opens the store: a server (locked, migrated), an operator's command beside a server
+/// (migrated, not locked), or a reader (neither).
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Access {
+    Server,
+    Admin,
+    ReadOnly,
+}
+
+/// An `events` row as read, before its checks.
+struct Logged {
+    seq: i64,
+    command_id: Option<String>,
+    author: Option<String>,
+    recorded_at: String,
+    event_type: String,
+    schema_version: i64,
+    payload: String,
+}
+
+/// Rows read from `from` on, checked and decoded.
+fn decode_all(
+    rows: Vec<Logged>,
+    board: BoardId,
+    from: u64,
+) -> Result<Vec<StoredEvent>, StoreError> {
+    rows.into_iter()
+        .enumerate()
+        .map(|(i, row)| row.decode(board, from + i as u64))
+        .collect()
+}
+
+impl Logged {
+    /// The stored event, through the upcast step (old logs replay forever); `expected` is the
+    /// seq it must have for the log to have no gap.
+    fn decode(self, board: BoardId, expected: u64) -> Result<StoredEvent, StoreError> {
+        let seq = self.seq;
+        let corrupt = |reason: String| StoreError::Corrupt { board, seq, reason };
+        if seq != expected as i64 {
+            return Err(corrupt(format!("expected seq {expected}")));
+        }
+        let payload = serde_json::from_str(&self.payload).map_err(|e| corrupt(e.to_string()))?;
+        let event = Event::decode(&self.event_type, self.schema_version as u32, payload)
+            .map_err(|e| corrupt(e.to_string()))?;
+        let command_id = self
+            .command_id
+            .map(|c| Uuid::parse_str(&c))
+            .transpose()
+            .map_err(|e| corrupt(e.to_string()))?;
+        Ok(StoredEvent {
+            seq: seq as u64,
+            command_id,
+            author: self.author,
+            recorded_at: self.recorded_at,
+            event,
+        })
+    }
+}
+
+/// The current time as stored in the tables: UTC, ISO 8601 with milliseconds
+/// (`2026-11-28T11:46:54.123Z`), the same text on both databases.
+fn now_text() -> String {
+    let since = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .unwrap_or_default();
+    utc_text(since.as_millis() as i64)
+}
+
+fn utc_text(ms: i64) -> String {
+    let (days, ms_of_day) = (ms.div_euclid(86_400_000), ms.rem_euclid(86_400_000));
+    // Days since 1970-01-01 to a civil date (Howard Hinnant's algorithm).
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z.rem_euclid(146_097);
+    let yoe = (doe - doe / 1_460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let day = doy - (153 * mp + 2) / 5 + 1;
+    let month = if mp < 10 { mp + 3 } else { mp - 9 };
+    let year = yoe + era * 400 + i64::from(month <= 2);
+    let (h, m) = (ms_of_day / 3_600_000, ms_of_day / 60_000 % 60);
+    let (sec, milli) = (ms_of_day / 1_000 % 60, ms_of_day % 1_000);
+    format!("{year:04}-{month:02}-{day:02}T{h:02}:{m:02}:{sec:02}.{milli:03}Z")
+}
+
+fn summary((id, title, created_at): (String, String, String)) -> Result<BoardSummary, StoreError> {
     let id = id.parse().map_err(|e: uuid::Error| StoreError::Corrupt {
         board: BoardId(Uuid::nil()),
         seq: 0,
@@ -633,8 +878,8 @@ fn summary(row: &sqlx::sqlite::SqliteRow) -> Result<BoardSummary, StoreError> {
     })?;
     Ok(BoardSummary {
         id,
-        title: row.try_get("title")?,
-        created_at: row.try_get("created_at")?,
+        title,
+        created_at,
     })
 }
 
@@ -686,8 +931,26 @@ fn lock_file(db: PathBuf) -> Result<File, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::file_path;
+    use super::{file_path, redacted, utc_text};
     use std::path::PathBuf;
+
+    #[test]
+    fn times_are_written_as_utc_iso_8601_with_milliseconds() {
+        assert_eq!(utc_text(0), "1970-01-01T00:00:00.000Z");
+        assert_eq!(utc_text(951_782_400_000), "2000-02-29T00:00:00.000Z");
+        assert_eq!(utc_text(1_795_866_414_123), "2026-11-28T11:46:54.123Z");
+        assert_eq!(utc_text(4_102_444_799_999), "2099-12-31T23:59:59.999Z");
+        assert_eq!(utc_text(4_107_542_399_999), "2100-02-28T23:59:59.999Z");
+    }
+
+    #[test]
+    fn passwords_stay_out_of_messages() {
+        assert_eq!(
+            redacted("postgres://app:secret@db.example/stormwall"),
+            "postgres://app:***@db.example/stormwall"
+        );
+        assert_eq!(redacted("sqlite://x.db"), "sqlite://x.db");
+    }
 
     #[test]
     fn file_paths_are_read_from_sqlite_urls() {

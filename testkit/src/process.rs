@@ -6,24 +6,59 @@ use std::time::Duration;
 use tokio::io::{AsyncBufReadExt, BufReader};
 use tokio::process::{Child, Command};
 
-/// A throwaway folder holding a SQLite file, deleted on drop.
+/// Names a PostgreSQL cluster (`postgres://…/DB?…`) that the tests run on instead of SQLite:
+/// each `TempDb` is then a fresh database in it, created by the server on first open.
+pub const POSTGRES_ENV: &str = "STORMWALL_TEST_POSTGRES";
+
+/// A throwaway database: a SQLite file in a folder deleted on drop, or, when
+/// `STORMWALL_TEST_POSTGRES` names a cluster, a database of its own in that cluster.
 pub struct TempDb {
     pub dir: tempfile::TempDir,
+    postgres: Option<String>,
 }
 
 impl TempDb {
     pub fn new() -> Self {
+        let postgres = std::env::var(POSTGRES_ENV).ok().filter(|u| !u.is_empty());
+        let name = format!("t_{}", uuid::Uuid::new_v4().simple());
         Self {
             dir: tempfile::tempdir().expect("a temporary folder"),
+            postgres: postgres.map(|cluster| with_database(&cluster, &name)),
         }
     }
 
+    /// Whether this is a PostgreSQL database (tests of SQLite's file skip themselves).
+    pub fn is_postgres(&self) -> bool {
+        self.postgres.is_some()
+    }
+
+    /// The SQLite file (there is none on PostgreSQL).
     pub fn path(&self) -> PathBuf {
         self.dir.path().join("board.db")
     }
 
     pub fn url(&self) -> String {
-        format!("sqlite://{}", self.path().display())
+        match &self.postgres {
+            Some(url) => url.clone(),
+            None => format!("sqlite://{}", self.path().display()),
+        }
+    }
+}
+
+/// The same cluster URL naming another database.
+fn with_database(cluster: &str, name: &str) -> String {
+    let (base, query) = match cluster.split_once('?') {
+        Some((base, query)) => (base, Some(query)),
+        None => (cluster, None),
+    };
+    let scheme_end = base.find("://").map_or(0, |i| i + 3);
+    let server = match base[scheme_end..].find('/') {
+        Some(i) => &base[..scheme_end + i],
+        None => base,
+    };
+    match query {
+        Some(query) => format!("{server}/{name}?{query}"),
+        None => format!("{server}/{name}"),
     }
 }
 
@@ -138,4 +173,24 @@ fn clock_ticks() -> f64 {
             .unwrap_or(100.0)
     });
     *TICKS
+}
+
+#[cfg(test)]
+mod tests {
+    use super::with_database;
+
+    #[test]
+    fn a_test_database_lives_in_the_cluster_it_is_given() {
+        assert_eq!(
+            with_database(
+                "postgres://postgres@localhost/stormwall?host=/tmp/pg&port=55432",
+                "t_1"
+            ),
+            "postgres://postgres@localhost/t_1?host=/tmp/pg&port=55432"
+        );
+        assert_eq!(
+            with_database("postgres://u:p@db:5432", "t_2"),
+            "postgres://u:p@db:5432/t_2"
+        );
+    }
 }

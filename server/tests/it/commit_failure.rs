@@ -9,11 +9,12 @@ use stormwall::flaky::{Failure, FlakyStore};
 use stormwall::store::EventStore;
 use stormwall_core::{Board, BoardId, Command, ErrorCode, Role};
 use stormwall_testkit::commands::add_sticky;
+use stormwall_testkit::TempDb;
 use tokio::sync::broadcast::error::{RecvError, TryRecvError};
 use uuid::Uuid;
 
 struct Fixture {
-    _dir: tempfile::TempDir,
+    _db: TempDb,
     store: EventStore,
     flaky: FlakyStore,
     handle: BoardHandle,
@@ -22,9 +23,8 @@ struct Fixture {
 
 /// A created board (seq 1) whose actor stores through a `FlakyStore`; no snapshots.
 async fn fixture() -> Fixture {
-    let dir = tempfile::tempdir().unwrap();
-    let url = format!("sqlite://{}", dir.path().join("board.db").display());
-    let store = EventStore::open(&url).await.unwrap();
+    let db = TempDb::new();
+    let store = EventStore::open(&db.url()).await.unwrap();
     let flaky = FlakyStore::new(store.clone());
     let id = BoardId(Uuid::new_v4());
     let keys = Keys::fresh();
@@ -43,7 +43,7 @@ async fn fixture() -> Fixture {
     assert_eq!(seq, 1);
     let key = keys.0[&Role::Facilitator].clone();
     Fixture {
-        _dir: dir,
+        _db: db,
         store,
         flaky,
         handle,

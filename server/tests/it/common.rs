@@ -32,6 +32,14 @@ impl From<TempDb> for TestDb {
     }
 }
 
+/// False (and a note on stderr) on PostgreSQL, for the tests of SQLite's file itself.
+pub fn sqlite_only(db: &TempDb, what: &str) -> bool {
+    if db.is_postgres() {
+        eprintln!("skipped on PostgreSQL: this test is about {what}");
+    }
+    !db.is_postgres()
+}
+
 /// Its folder, path and URL are the kit's.
 impl Deref for TestDb {
     type Target = TempDb;

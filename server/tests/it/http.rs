@@ -1,6 +1,6 @@
 //! The HTTP surface: API, pages, unknown ids, and the database lock.
 
-use crate::common::TestDb;
+use crate::common::{sqlite_only, TestDb};
 use stormwall::store::{EventStore, StoreError};
 use stormwall_core::ErrorCode;
 use stormwall_testkit::http::{get, new_board};
@@ -110,7 +110,7 @@ async fn a_second_server_on_the_same_file_is_refused() {
     let db = TestDb::new();
     let server = db.start().await;
     match EventStore::open(&db.url()).await {
-        Err(StoreError::InUse { .. }) => {}
+        Err(StoreError::InUse { .. } | StoreError::PgInUse { .. }) => {}
         Err(other) => panic!("expected InUse, got {other}"),
         Ok(_) => panic!("a second store opened the same file"),
     }
@@ -136,16 +136,33 @@ async fn events_cannot_be_changed_in_the_database() {
     let server = db.start().await;
     new_board(server.addr, "Immutable").await;
     server.stop().await;
-    let pool = sqlx::SqlitePool::connect(&db.url()).await.unwrap();
-    let update = sqlx::query("UPDATE events SET payload = '{}'")
-        .execute(&pool)
-        .await;
-    assert!(update
-        .unwrap_err()
-        .to_string()
-        .contains("events are immutable"));
-    let delete = sqlx::query("DELETE FROM events").execute(&pool).await;
-    assert!(delete.unwrap_err().to_string().contains("append-only"));
+    let (update, delete) = ("UPDATE events SET payload = '{}'", "DELETE FROM events");
+    let refusals = if db.is_postgres() {
+        let pool = sqlx::PgPool::connect(&db.url()).await.unwrap();
+        [
+            sqlx::query(update).execute(&pool).await.map(|_| ()),
+            sqlx::query(delete).execute(&pool).await.map(|_| ()),
+            sqlx::query("TRUNCATE events")
+                .execute(&pool)
+                .await
+                .map(|_| ()),
+        ]
+    } else {
+        let pool = sqlx::SqlitePool::connect(&db.url()).await.unwrap();
+        [
+            sqlx::query(update).execute(&pool).await.map(|_| ()),
+            sqlx::query(delete).execute(&pool).await.map(|_| ()),
+            // SQLite has no TRUNCATE: a DELETE without WHERE is its truncate.
+            sqlx::query("DELETE FROM events WHERE 1")
+                .execute(&pool)
+                .await
+                .map(|_| ()),
+        ]
+    };
+    let [update, delete, truncate] = refusals.map(|r| r.unwrap_err().to_string());
+    assert!(update.contains("events are immutable"), "{update}");
+    assert!(delete.contains("append-only"), "{delete}");
+    assert!(truncate.contains("append-only"), "{truncate}");
 }
 
 #[tokio::test]
@@ -172,6 +189,9 @@ async fn help_documents_the_flags_and_their_environment_variables() {
 #[tokio::test]
 async fn the_database_file_is_created_and_migrated_on_first_start() {
     let db = TestDb::new();
+    if !sqlite_only(&db, "the SQLite file") {
+        return;
+    }
     assert!(!db.path().exists());
     let server = db.start().await;
     assert!(db.path().exists());

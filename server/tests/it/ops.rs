@@ -10,8 +10,19 @@ use stormwall::store::EventStore;
 use stormwall_core::protocol::ServerMsg;
 use stormwall_testkit::commands::add_sticky;
 use stormwall_testkit::http::new_board;
+use stormwall_testkit::process::POSTGRES_ENV;
 use stormwall_testkit::{Client, ServerProcess, TempDb};
 use uuid::Uuid;
+
+#[tokio::test]
+async fn the_server_runs_on_the_database_the_suite_was_given() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let given = std::env::var(POSTGRES_ENV).is_ok_and(|url| !url.is_empty());
+    assert_eq!(server.registry().store().is_postgres(), given);
+    assert_eq!(db.url().starts_with("postgres://"), given);
+    server.stop().await;
+}
 
 /// `GET path` with this `Host`: status and body.
 async fn get_as(addr: SocketAddr, path: &str, host: &str) -> (u16, String) {
@@ -80,6 +91,13 @@ async fn backup(database: &str, out: &Path) -> std::process::Output {
 #[tokio::test]
 async fn a_backup_taken_under_load_holds_every_command_acknowledged_before_it_and_restores() {
     let db = TestDb::new();
+    if db.is_postgres() {
+        // `backup` is SQLite's; on PostgreSQL it points to pg_dump.
+        let out = backup(&db.url(), &db.dir.path().join("x.db")).await;
+        assert!(!out.status.success());
+        assert!(String::from_utf8_lossy(&out.stderr).contains("pg_dump"));
+        return;
+    }
     // The load here is one client flat out, far above the limit that protects a workshop.
     let server = db.start_with(|c| c.rate_limit = 100_000.0).await;
     let board = new_board(server.addr, "Backed up").await;

@@ -2,7 +2,7 @@
 //! DNS rebinding, out-of-range numbers, oversize bodies, a second server through a symlink,
 //! and the security headers. Each test is one class of attack from the security review.
 
-use crate::common::TestDb;
+use crate::common::{sqlite_only, TestDb};
 use std::time::Duration;
 use stormwall::store::{EventStore, StoreError};
 use stormwall::{Config, RunningServer};
@@ -452,6 +452,9 @@ async fn bodies_over_their_limit_get_413_and_at_the_limit_are_read() {
 #[tokio::test]
 async fn a_second_server_through_a_symlink_or_a_hard_link_is_refused() {
     let db = TestDb::new();
+    if !sqlite_only(&db, "links to the SQLite file") {
+        return;
+    }
     let server = db.start().await;
     let link = db.dir.path().join("link.db");
     std::os::unix::fs::symlink(db.path(), &link).unwrap();
