@@ -45,7 +45,12 @@ struct Args {
     /// Seconds of load measured (after one second of warm-up).
     #[arg(long, default_value_t = 10.0)]
     duration: f64,
-    /// The server's `--synchronous` level: full or normal.
+    /// The database to run the server on; by default a new SQLite file in a temporary folder.
+    /// For PostgreSQL name a database that does not exist yet (the server creates it), e.g.
+    /// `postgres://postgres@localhost/load1?host=/tmp/pg`.
+    #[arg(long)]
+    database: Option<String>,
+    /// The server's `--synchronous` level: full or normal (SQLite only).
     #[arg(long, default_value = "full")]
     synchronous: String,
     /// The server's per-connection rate limit. High by default: this tool measures the server,
@@ -440,10 +445,14 @@ fn received(run: &Run, command_id: Uuid, me: usize, now: Instant) {
     }
 }
 
-fn temp_db() -> (PathBuf, String) {
+/// A temporary folder, and the database: `--database`, or a SQLite file in that folder.
+fn temp_db(args: &Args) -> (PathBuf, String) {
     let dir = std::env::temp_dir().join(format!("stormwall-load-{}", Uuid::new_v4()));
     std::fs::create_dir_all(&dir).expect("a temporary folder");
-    let url = format!("sqlite://{}", dir.join("load.db").display());
+    let url = match &args.database {
+        Some(url) => url.clone(),
+        None => format!("sqlite://{}", dir.join("load.db").display()),
+    };
     (dir, url)
 }
 
@@ -464,7 +473,7 @@ async fn main() {
 }
 
 async fn load(args: Args) -> Result<(), String> {
-    let (dir, db) = temp_db();
+    let (dir, db) = temp_db(&args);
     let mut server = Server::start(&args, &db, "127.0.0.1:0").await?;
     let addr: Arc<str> = server.addr.clone().into();
     let mut boards = Vec::new();
@@ -648,7 +657,7 @@ async fn joined(addr: &str, board: BoardId) -> Result<Client, String> {
 /// polled) sit on a board of 5,000 stickies of ~1,000 characters: the peak, and what is left
 /// once the server's send deadline (10 s by default) has dropped them.
 async fn stuck(args: Args) -> Result<(), String> {
-    let (dir, db) = temp_db();
+    let (dir, db) = temp_db(&args);
     let server = Server::start(&args, &db, "127.0.0.1:0").await?;
     let board =
         stormwall_core::sample::wall("Stuck", 5_000, |i| format!("{i} {}", "w".repeat(990)));
@@ -716,7 +725,7 @@ async fn stuck(args: Args) -> Result<(), String> {
 
 /// Resident memory of the server: per idle connected client, and per open board.
 async fn memory(args: Args) -> Result<(), String> {
-    let (dir, db) = temp_db();
+    let (dir, db) = temp_db(&args);
     let server = Server::start(&args, &db, "127.0.0.1:0").await?;
     let settle = || tokio::time::sleep(Duration::from_millis(1500));
     let board = server.create_board("Memory").await?;
