@@ -11,13 +11,15 @@
 //! in memory only (see `roster`).
 
 use crate::access::{self, Granted, Keys, LinkRow};
+use crate::cluster::{self, Beacon, Peers, Said};
 use crate::event_log::EventLog;
 use crate::outbox::{self, Frames, Outbox};
 use crate::roster::Roster;
-use crate::store::{Appended, StoreError};
+use crate::store::{Appended, Notice, StoreError};
 use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
+use std::time::Instant;
 use stormwall_core::protocol::{welcome_json, Participant, ServerMsg, View};
 use stormwall_core::workshop::{self, authorize, VoteId, VoteStatus};
 use stormwall_core::ErrorCode;
@@ -34,6 +36,17 @@ const BROADCAST_BUFFER: usize = 1024;
 const PRESENCE_BUFFER: usize = 256;
 /// Most commands in one group commit.
 const MAX_BATCH: usize = 512;
+/// Races lost in a row before a batch is answered `storage_failed` (PostgreSQL, several
+/// servers writing one board); each lost race means another server made progress.
+const MAX_RACES: u32 = 64;
+
+/// Commits that lost a race to another server, since this process started (`/api/stats`).
+static RACES: std::sync::atomic::AtomicU64 = std::sync::atomic::AtomicU64::new(0);
+
+/// Appends that lost a race to another server and were decided again, since start.
+pub fn races_lost() -> u64 {
+    RACES.load(std::sync::atomic::Ordering::Relaxed)
+}
 
 /// A text message as it goes on the wire: JSON serialised once, shared (a cheap clone) by
 /// every session.
@@ -176,6 +189,12 @@ enum Msg {
     Leave {
         id: Uuid,
     },
+    /// Another server changed the board (PostgreSQL): read what it stored.
+    Notice(Notice),
+    /// Presence from another server.
+    Beacon(Box<Beacon>),
+    /// Time to say who is here, and to forget the people of servers gone quiet.
+    Beat,
 }
 
 /// The command ids a board executed lately, with the seq after their events. Bounded: the
@@ -235,6 +254,8 @@ pub struct Opening {
     pub executed: RecentCommands,
     pub links: Vec<LinkRow>,
     pub ballots: HashMap<String, Vec<StickyId>>,
+    /// The other servers on the same PostgreSQL database, for presence (none on SQLite).
+    pub peers: Option<Peers>,
 }
 
 /// A cloneable handle to a board actor. The actor ends when the last handle is dropped.
@@ -260,6 +281,7 @@ impl BoardHandle {
             executed: RecentCommands::from_latest(Vec::new(), true),
             links,
             ballots: HashMap::new(),
+            peers: None,
         };
         Self::spawn_with(store, board, seq, snapshot_every, opening)
     }
@@ -293,6 +315,8 @@ impl BoardHandle {
             links: opening.links,
             generations: watch::channel([0; 3]).0,
             ballots: opening.ballots,
+            peers: opening.peers,
+            remote: HashMap::new(),
         };
         tokio::spawn(async move {
             actor.run(rx).await;
@@ -438,6 +462,27 @@ impl BoardHandle {
         });
     }
 
+    /// Another server changed this board (PostgreSQL). Never dropped: a notice not read
+    /// would leave this server's sockets behind until the next one.
+    pub fn notice(&self, notice: Notice) {
+        if let Err(mpsc::error::TrySendError::Full(msg)) = self.tx.try_send(Msg::Notice(notice)) {
+            let tx = self.tx.clone();
+            tokio::spawn(async move {
+                let _ = tx.send(msg).await;
+            });
+        }
+    }
+
+    /// Presence from another server; dropped when the board is busy, like local presence.
+    pub fn beacon(&self, beacon: Beacon) {
+        let _ = self.tx.try_send(Msg::Beacon(Box::new(beacon)));
+    }
+
+    /// See `Msg::Beat`; skipped when the board is busy (the next one comes soon).
+    pub fn beat(&self) {
+        let _ = self.tx.try_send(Msg::Beat);
+    }
+
     /// A participant's connection ended.
     pub async fn leave(&self, id: Uuid) {
         let _ = self.tx.send(Msg::Leave { id }).await;
@@ -487,6 +532,11 @@ struct BoardActor<L> {
     generations: watch::Sender<Generations>,
     /// The open vote's dots by voter; never sent to anyone but the voter before the reveal.
     ballots: HashMap<String, Vec<StickyId>>,
+    /// The other servers (PostgreSQL): this board's presence goes to them too.
+    peers: Option<Peers>,
+    /// The people on the roster who are on another server's sockets: that server, and when
+    /// it last spoke of them.
+    remote: HashMap<Uuid, (Uuid, Instant)>,
 }
 
 /// What a command in a group commit comes to, once the commit is known.
@@ -505,24 +555,25 @@ struct Stored {
 }
 
 /// A batch decided: the board after it (the working copy), the events to store, and every
-/// command's answer to come.
+/// command's answer to come, in the batch's order.
 struct Decided {
     board: Arc<Board>,
     stored: Vec<Stored>,
-    outcomes: Vec<(oneshot::Sender<Result<Done, BoardError>>, Outcome)>,
+    outcomes: Vec<Outcome>,
 }
 
 /// Decide: each command of the batch, in order, checked against the role's rights, stamped
 /// with the server's clock (`now`) and the kept ballots, and executed on `board` (the
 /// working copy). `seq` is the board's seq; `earlier` the outcomes of commands already
-/// stored. Pure: nothing is stored, sent or answered here.
+/// stored. Pure: nothing is stored, sent or answered here, and the batch is only read, so
+/// that it can be decided again after losing a race to another server.
 fn decide(
     mut board: Arc<Board>,
     seq: u64,
     ballots: &HashMap<String, Vec<StickyId>>,
     earlier: &HashMap<Uuid, u64>,
     now: i64,
-    batch: Vec<Execute>,
+    batch: &[Execute],
 ) -> Decided {
     let mut seq = seq;
     let mut outcomes = Vec::with_capacity(batch.len());
@@ -532,10 +583,11 @@ fn decide(
         command_id,
         author,
         role,
-        mut command,
-        reply,
+        command,
+        ..
     } in batch
     {
+        let command_id = *command_id;
         // A retried command gets its original outcome; it never produces events twice.
         if let Some(c) = command_id {
             if let Some(&done) = earlier.get(&c) {
@@ -543,7 +595,7 @@ fn decide(
                     seq: done,
                     events: 0,
                 };
-                outcomes.push((reply, Outcome::Known(Ok(done))));
+                outcomes.push(Outcome::Known(Ok(done)));
                 continue;
             }
             if let Some(&done) = in_batch.get(&c) {
@@ -551,23 +603,24 @@ fn decide(
                     seq: done,
                     events: 0,
                 };
-                outcomes.push((reply, Outcome::Committed(done)));
+                outcomes.push(Outcome::Committed(done));
                 continue;
             }
         }
         // Rights are checked here, by the board's only writer, whatever the door checked.
-        if let Err(e) = authorize(role, &command) {
-            outcomes.push((reply, Outcome::Known(Err(e.into()))));
+        if let Err(e) = authorize(*role, command) {
+            outcomes.push(Outcome::Known(Err(e.into())));
             continue;
         }
         // The server's clock and the kept ballots, never a client's word for them.
+        let mut command = command.clone();
         let current = &board;
         command.stamp(now, || {
             workshop::tally(current, ballots.values().map(Vec::as_slice))
         });
         // Each command sees the ones before it in the batch.
         match execute(&board, command) {
-            Err(e) => outcomes.push((reply, Outcome::Known(Err(e.into())))),
+            Err(e) => outcomes.push(Outcome::Known(Err(e.into()))),
             Ok(events) => {
                 if !events.is_empty() {
                     let working = Arc::make_mut(&mut board);
@@ -583,12 +636,12 @@ fn decide(
                     }
                     stored.push(Stored {
                         command_id,
-                        author,
+                        author: author.clone(),
                         events,
                     });
                 }
                 let done = Done { seq, events: count };
-                outcomes.push((reply, Outcome::Committed(done)));
+                outcomes.push(Outcome::Committed(done));
             }
         }
     }
@@ -600,17 +653,14 @@ fn decide(
 }
 
 /// Answers every command of a batch: those that depend on the commit get its failure, if any.
-fn answer(
-    outcomes: Vec<(oneshot::Sender<Result<Done, BoardError>>, Outcome)>,
-    failure: Option<&Arc<StoreError>>,
-) {
-    for (reply, outcome) in outcomes {
+fn answer(batch: Vec<Execute>, outcomes: Vec<Outcome>, failure: Option<&Arc<StoreError>>) {
+    for (command, outcome) in batch.into_iter().zip(outcomes) {
         let answer = match (outcome, failure) {
             (Outcome::Known(answer), _) => answer,
             (Outcome::Committed(done), None) => Ok(done),
             (Outcome::Committed(_), Some(e)) => Err(BoardError::Storage(e.clone())),
         };
-        let _ = reply.send(answer);
+        let _ = command.reply.send(answer);
     }
 }
 
@@ -667,6 +717,7 @@ impl<L: EventLog> BoardActor<L> {
                 }
                 if let Some(arrived) = self.roster.arrive(who.id, who.name, granted.role) {
                     self.share(who.id, &arrived);
+                    self.tell_peers(arrived);
                 }
                 let ballot = self.open_vote().map(|vote| {
                     let dots = self.ballots.get(&who.voter).cloned().unwrap_or_default();
@@ -708,6 +759,7 @@ impl<L: EventLog> BoardActor<L> {
             Msg::Follow { id, view } => {
                 if let Some(follow) = self.roster.follow(id, view) {
                     self.share(id, &follow);
+                    self.tell_peers(follow);
                 }
             }
             Msg::Presence {
@@ -715,14 +767,36 @@ impl<L: EventLog> BoardActor<L> {
                 cursor,
                 editing,
             } => {
+                if self.remote.contains_key(&id) {
+                    return;
+                }
                 if let Some(presence) = self.roster.update(id, cursor, editing) {
                     self.share(id, &presence);
+                    self.tell_peers(presence);
                 }
             }
             Msg::Leave { id } => {
                 self.sockets.retain(|(socket, _)| *socket != id);
+                if self.remote.contains_key(&id) {
+                    return;
+                }
                 for msg in self.roster.leave(id) {
                     self.share(id, &msg);
+                    self.tell_peers(msg);
+                }
+            }
+            Msg::Beacon(beacon) => self.beacon(*beacon),
+            Msg::Beat => self.beat(),
+            Msg::Notice(Notice::Events(_, seq)) => self.catch_up(Some(seq)).await,
+            Msg::Notice(Notice::Links(_)) => self.reload_links().await,
+            Msg::Notice(Notice::Ballots(_)) => {
+                if let Some(vote) = self.open_vote() {
+                    match self.store.ballots(self.board.id, vote).await {
+                        Ok(ballots) => self.ballots = ballots,
+                        Err(e) => {
+                            tracing::warn!(board = %self.board.id, error = %e, "reading ballots failed")
+                        }
+                    }
                 }
             }
             Msg::Execute(_) => unreachable!("commands are batched by run"),
@@ -748,13 +822,25 @@ impl<L: EventLog> BoardActor<L> {
         if let Some(granted) = access::check(&self.links, key) {
             return Some(granted);
         }
-        let stored = self.store.links(self.board.id).await.ok()?;
+        self.reload_links().await;
+        access::check(&self.links, key)
+    }
+
+    /// The links as stored; if they changed (an operator, or a facilitator on another
+    /// server, replaced them), every connection opened with an old key ends.
+    async fn reload_links(&mut self) {
+        let stored = match self.store.links(self.board.id).await {
+            Ok(stored) => stored,
+            Err(e) => {
+                tracing::warn!(board = %self.board.id, error = %e, "reading links failed");
+                return;
+            }
+        };
         if stored != self.links {
             self.links = stored;
             self.generations
                 .send_modify(|g| g.iter_mut().for_each(|n| *n += 1));
         }
-        access::check(&self.links, key)
     }
 
     async fn rotate(&mut self, role: Role, key: &str) -> Result<Granted, BoardError> {
@@ -821,6 +907,91 @@ impl<L: EventLog> BoardActor<L> {
         }
     }
 
+    /// A presence message of someone on this server's sockets, for the other servers.
+    fn tell_peers(&self, msg: ServerMsg) {
+        if let Some(peers) = &self.peers {
+            let msg = Box::new(msg);
+            peers.say(self.board.id, Said::Msg { msg });
+        }
+    }
+
+    /// Presence from another server, shared with this server's sockets.
+    fn beacon(&mut self, beacon: Beacon) {
+        let Beacon { from, said, .. } = beacon;
+        let msg = match said {
+            Said::Here { people } => {
+                for p in people {
+                    self.remote_presence(from, p);
+                }
+                return;
+            }
+            Said::Msg { msg } => *msg,
+        };
+        match msg {
+            ServerMsg::Presence { participant } => self.remote_presence(from, participant),
+            ServerMsg::Left { participant_id } if self.remote.remove(&participant_id).is_some() => {
+                for msg in self.roster.leave(participant_id) {
+                    self.share(participant_id, &msg);
+                }
+            }
+            ServerMsg::Follow { leader, view } if self.remote.contains_key(&leader) => {
+                if let Some(follow) = self.roster.follow(leader, view) {
+                    self.share(leader, &follow);
+                }
+            }
+            _ => {}
+        }
+    }
+
+    /// Someone on another server's sockets: added to the roster as that server describes
+    /// them (colour included), or their pointer moved; shared only if something changed.
+    fn remote_presence(&mut self, from: Uuid, p: Participant) {
+        let known = self.roster.participants().iter().find(|q| q.id == p.id);
+        if known.is_some() && !self.remote.contains_key(&p.id) {
+            // On this server's own sockets: it knows best.
+            return;
+        }
+        self.remote.insert(p.id, (from, Instant::now()));
+        let id = p.id;
+        let msg = match known {
+            Some(q) if q.cursor == p.cursor && q.editing == p.editing => None,
+            Some(_) => self.roster.update(id, p.cursor, p.editing),
+            None => self.roster.arrive_as(p),
+        };
+        if let Some(msg) = msg {
+            self.share(id, &msg);
+        }
+    }
+
+    /// Forgets the people of servers not heard of within `EXPIRY`, and says who is here.
+    fn beat(&mut self) {
+        let now = Instant::now();
+        let gone: Vec<Uuid> = self
+            .remote
+            .iter()
+            .filter(|(_, (_, heard))| now.duration_since(*heard) > cluster::EXPIRY)
+            .map(|(id, _)| *id)
+            .collect();
+        for id in gone {
+            self.remote.remove(&id);
+            for msg in self.roster.leave(id) {
+                self.share(id, &msg);
+            }
+        }
+        if let Some(peers) = &self.peers {
+            let here: Vec<Participant> = self
+                .roster
+                .participants()
+                .iter()
+                .filter(|p| !self.remote.contains_key(&p.id))
+                .cloned()
+                .collect();
+            if !here.is_empty() {
+                peers.here(self.board.id, &here);
+            }
+        }
+    }
+
     /// The outcomes of the batch's commands that ran before (a retry), from memory or, for
     /// ids not remembered there, from the `commands` table.
     async fn earlier_outcomes(&self, batch: &[Execute]) -> Result<HashMap<Uuid, u64>, StoreError> {
@@ -842,37 +1013,52 @@ impl<L: EventLog> BoardActor<L> {
     }
 
     /// Executes a batch of commands in order, stores all their events in one transaction and
-    /// answers each: decide, commit, publish. Returns false when the board cannot go on (see
-    /// `reload`).
+    /// answers each: decide, commit, publish. A commit that lost a race to another server
+    /// (PostgreSQL) catches up with what that server stored and decides the batch again: a
+    /// command may then be refused, or found already done. Returns false when the board
+    /// cannot go on (see `reload`).
     async fn execute_batch(&mut self, batch: Vec<Execute>) -> bool {
-        let earlier = match self.earlier_outcomes(&batch).await {
-            Ok(earlier) => earlier,
-            Err(e) => {
-                tracing::error!(board = %self.board.id, error = %e, "reading executed commands failed");
-                let e = Arc::new(e);
-                for command in batch {
-                    let _ = command.reply.send(Err(BoardError::Storage(e.clone())));
+        let mut races = 0;
+        loop {
+            let earlier = match self.earlier_outcomes(&batch).await {
+                Ok(earlier) => earlier,
+                Err(e) => {
+                    tracing::error!(board = %self.board.id, error = %e, "reading executed commands failed");
+                    let e = Arc::new(e);
+                    for command in batch {
+                        let _ = command.reply.send(Err(BoardError::Storage(e.clone())));
+                    }
+                    return true;
                 }
-                return true;
-            }
-        };
-        // The live board moves into the working copy rather than being copied (a board nobody
-        // else holds is changed in place); it comes back when published, or is rebuilt from
-        // the store should the commit fail. The empty board standing in meanwhile is read
-        // for its id alone.
-        let id = self.board.id;
-        let live = std::mem::replace(&mut self.board, Arc::new(Board::new(id)));
-        let decided = decide(live, self.seq, &self.ballots, &earlier, now_ms(), batch);
-        match self.commit(&decided).await {
-            Ok(()) => {
-                self.publish(decided);
-                true
-            }
-            Err(e) => {
-                tracing::error!(board = %decided.board.id, error = %e, commands = decided.stored.len(), "append failed");
-                let healthy = self.reload().await;
-                answer(decided.outcomes, Some(&Arc::new(e)));
-                healthy
+            };
+            // The live board moves into the working copy rather than being copied (a board
+            // nobody else holds is changed in place); it comes back when published, or is
+            // read again from the store should the commit fail. The empty board standing in
+            // meanwhile is read for its id alone.
+            let id = self.board.id;
+            let live = std::mem::replace(&mut self.board, Arc::new(Board::new(id)));
+            let decided = decide(live, self.seq, &self.ballots, &earlier, now_ms(), &batch);
+            match self.commit(&decided).await {
+                Ok(()) => {
+                    self.publish(decided, batch);
+                    return true;
+                }
+                Err(e) if e.is_conflict() && races < MAX_RACES => {
+                    races += 1;
+                    RACES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    tracing::info!(board = %id, seq = self.seq, races, "append conflict: another server wrote first; catching up");
+                    if !self.recover().await {
+                        let e = Arc::new(e);
+                        answer(batch, decided.outcomes, Some(&e));
+                        return false;
+                    }
+                }
+                Err(e) => {
+                    tracing::error!(board = %id, error = %e, commands = decided.stored.len(), "append failed");
+                    let healthy = self.reload().await;
+                    answer(batch, decided.outcomes, Some(&Arc::new(e)));
+                    return healthy;
+                }
             }
         }
     }
@@ -898,14 +1084,13 @@ impl<L: EventLog> BoardActor<L> {
 
     /// Publish, once stored: the decided board becomes the live one, its events go out with
     /// their seqs (now, and only now, they become visible), and every command is answered.
-    fn publish(&mut self, decided: Decided) {
+    fn publish(&mut self, decided: Decided, batch: Vec<Execute>) {
         let Decided {
             board,
             stored,
             outcomes,
         } = decided;
         self.board = board;
-        let start_seq = self.seq;
         let mut out = Vec::new();
         for Stored {
             command_id, events, ..
@@ -913,24 +1098,40 @@ impl<L: EventLog> BoardActor<L> {
         {
             for event in events {
                 self.seq += 1;
-                let msg = ServerMsg::Event {
-                    seq: self.seq,
-                    command_id,
-                    event,
-                };
-                let json = serde_json::to_string(&msg).expect("server messages always serialise");
-                self.backlog_bytes += json.len();
-                out.push((self.seq, json));
+                out.push(self.outgoing(self.seq, command_id, event));
             }
-            if let Some(c) = command_id {
-                self.executed.insert(c, self.seq);
-            }
-        }
-        if self.seq != start_seq {
-            self.welcome = None;
         }
         // Out before the answers: a session acknowledges a command after its events.
-        if !self.sockets.is_empty() && !out.is_empty() {
+        self.send_events(out);
+        // A new vote starts with no dots (the old vote's stay in the store, unread).
+        if self.open_vote().is_none() {
+            self.ballots.clear();
+        }
+        answer(batch, outcomes, None);
+    }
+
+    /// An event as it goes out, once stored at `seq`; its command counts as executed.
+    fn outgoing(&mut self, seq: u64, command_id: Option<Uuid>, event: Event) -> (u64, String) {
+        if let Some(c) = command_id {
+            self.executed.insert(c, seq);
+        }
+        let msg = ServerMsg::Event {
+            seq,
+            command_id,
+            event,
+        };
+        let json = serde_json::to_string(&msg).expect("server messages always serialise");
+        self.backlog_bytes += json.len();
+        (seq, json)
+    }
+
+    /// Stored events out to every socket and subscriber, in seq order.
+    fn send_events(&mut self, out: Vec<(u64, String)>) {
+        if out.is_empty() {
+            return;
+        }
+        self.welcome = None;
+        if !self.sockets.is_empty() {
             let frames = Arc::new(Frames::encode(
                 out.iter().map(|(seq, json)| (*seq, json.as_bytes())),
             ));
@@ -944,11 +1145,65 @@ impl<L: EventLog> BoardActor<L> {
                 }));
             }
         }
-        // A new vote starts with no dots (the old vote's stay in the store, unread).
+    }
+
+    /// Takes in what another server stored after this actor's seq (PostgreSQL): applied,
+    /// sent to this server's sockets, and its command ids remembered. Nothing when there is
+    /// nothing new; `known` is the seq a notice announced, if any.
+    async fn catch_up(&mut self, known: Option<u64>) {
+        if known.is_some_and(|seq| seq <= self.seq) {
+            return;
+        }
+        let events = match self.store.events_after(self.board.id, self.seq).await {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::warn!(board = %self.board.id, error = %e, "catching up failed; the next notice or commit tries again");
+                return;
+            }
+        };
+        let mut out = Vec::with_capacity(events.len());
+        for logged in events {
+            Arc::make_mut(&mut self.board).apply_mut(&logged.event);
+            self.seq = logged.seq;
+            out.push(self.outgoing(logged.seq, logged.command_id, logged.event));
+        }
+        self.send_events(out);
         if self.open_vote().is_none() {
             self.ballots.clear();
         }
-        answer(outcomes, None);
+    }
+
+    /// After losing a race the live board is gone (the working copy took it, then was
+    /// thrown away): it is read again from the store, and the events other servers stored
+    /// meanwhile go out to the sockets as if caught up. False when the store cannot answer.
+    async fn recover(&mut self) -> bool {
+        let id = self.board.id;
+        let opened = match self.store.open_board(id).await {
+            Ok(Some(opened)) => opened,
+            Ok(None) => return false,
+            Err(e) => {
+                tracing::error!(board = %id, error = %e, "reading the board after a race failed");
+                return false;
+            }
+        };
+        let events = match self.store.events_after(id, self.seq).await {
+            Ok(events) => events,
+            Err(e) => {
+                tracing::error!(board = %id, error = %e, "reading the board after a race failed");
+                return false;
+            }
+        };
+        let mut out = Vec::new();
+        for logged in events.into_iter().take_while(|e| e.seq <= opened.seq) {
+            out.push(self.outgoing(logged.seq, logged.command_id, logged.event));
+        }
+        self.board = Arc::new(opened.board);
+        self.seq = opened.seq;
+        self.send_events(out);
+        if self.open_vote().is_none() {
+            self.ballots.clear();
+        }
+        true
     }
 
     /// Snapshots are a cache for opening the board: a failure is logged, never returned.
@@ -1080,7 +1335,7 @@ mod tests {
         ];
         let (batch, _answers): (Vec<Execute>, Vec<Answer>) = batch.into_iter().unzip();
 
-        let decided = decide(live, 0, &HashMap::new(), &earlier, 0, batch);
+        let decided = decide(live, 0, &HashMap::new(), &earlier, 0, &batch);
 
         assert_eq!(*reading, Board::new(id), "the live board is untouched");
         assert!(decided.board.created);
@@ -1091,7 +1346,7 @@ mod tests {
             .map(|s| (s.command_id, s.events.len()))
             .collect();
         assert_eq!(stored, [(None, 1), (Some(retried), 1)]);
-        let outcomes: Vec<&Outcome> = decided.outcomes.iter().map(|(_, o)| o).collect();
+        let outcomes: Vec<&Outcome> = decided.outcomes.iter().collect();
         assert!(matches!(
             outcomes.as_slice(),
             [
@@ -1107,14 +1362,15 @@ mod tests {
 
     #[test]
     fn answers_that_wait_for_the_commit_share_its_failure() {
-        let (known, known_rx) = oneshot::channel();
-        let (committed, committed_rx) = oneshot::channel();
+        let (known, known_rx) = exec(None, Role::View, add_sticky());
+        let (committed, committed_rx) = exec(None, Role::Edit, add_sticky());
         let failure = Arc::new(StoreError::Database(sqlx::Error::PoolClosed));
         let refused = Err(BoardError::Rejected(stormwall_core::Error::ReadOnly));
         answer(
+            vec![known, committed],
             vec![
-                (known, Outcome::Known(refused)),
-                (committed, Outcome::Committed(Done { seq: 3, events: 1 })),
+                Outcome::Known(refused),
+                Outcome::Committed(Done { seq: 3, events: 1 }),
             ],
             Some(&failure),
         );

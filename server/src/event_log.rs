@@ -3,7 +3,7 @@
 
 use crate::access::LinkRow;
 use crate::actor::RecentCommands;
-use crate::store::{Appended, EventStore, OpenedBoard, StoreError};
+use crate::store::{Appended, EventStore, OpenedBoard, StoreError, StoredEvent};
 use std::collections::HashMap;
 use std::future::Future;
 use stormwall_core::workshop::VoteId;
@@ -26,6 +26,20 @@ pub trait EventLog: Send + Sync + 'static {
         &self,
         board: BoardId,
     ) -> impl Future<Output = Result<Option<OpenedBoard>, StoreError>> + Send;
+
+    /// The events stored after `seq`, in order: those another server appended (PostgreSQL).
+    fn events_after(
+        &self,
+        board: BoardId,
+        seq: u64,
+    ) -> impl Future<Output = Result<Vec<StoredEvent>, StoreError>> + Send;
+
+    /// The dots of every voter in a vote.
+    fn ballots(
+        &self,
+        board: BoardId,
+        vote: VoteId,
+    ) -> impl Future<Output = Result<HashMap<String, Vec<StickyId>>, StoreError>> + Send;
 
     /// The command ids the board executed last, with the seq after each one's events.
     fn recent_commands(
@@ -81,6 +95,19 @@ impl EventLog for EventStore {
 
     async fn open_board(&self, board: BoardId) -> Result<Option<OpenedBoard>, StoreError> {
         EventStore::open_board(self, board).await
+    }
+
+    async fn events_after(&self, board: BoardId, seq: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        self.load_range(board, seq.saturating_add(1), u64::MAX)
+            .await
+    }
+
+    async fn ballots(
+        &self,
+        board: BoardId,
+        vote: VoteId,
+    ) -> Result<HashMap<String, Vec<StickyId>>, StoreError> {
+        EventStore::ballots(self, board, vote).await
     }
 
     async fn recent_commands(&self, board: BoardId) -> Result<RecentCommands, StoreError> {

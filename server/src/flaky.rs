@@ -5,7 +5,7 @@
 use crate::access::LinkRow;
 use crate::actor::RecentCommands;
 use crate::event_log::EventLog;
-use crate::store::{Appended, EventStore, OpenedBoard, StoreError};
+use crate::store::{Appended, EventStore, OpenedBoard, StoreError, StoredEvent};
 use std::collections::HashMap;
 use std::sync::{Arc, Mutex};
 use stormwall_core::workshop::VoteId;
@@ -115,6 +115,18 @@ impl EventLog for FlakyStore {
 
     async fn open_board(&self, board: BoardId) -> Result<Option<OpenedBoard>, StoreError> {
         self.inner.open_board(board).await
+    }
+
+    async fn events_after(&self, board: BoardId, seq: u64) -> Result<Vec<StoredEvent>, StoreError> {
+        self.inner.events_after(board, seq).await
+    }
+
+    async fn ballots(
+        &self,
+        board: BoardId,
+        vote: VoteId,
+    ) -> Result<HashMap<String, Vec<StickyId>>, StoreError> {
+        EventLog::ballots(&self.inner, board, vote).await
     }
 
     async fn recent_commands(&self, board: BoardId) -> Result<RecentCommands, StoreError> {

@@ -5,6 +5,7 @@
 //! - [`store`]: the SQLite event store (append-only log, board list projection, file lock).
 //! - [`event_log`]: the trait the actor stores through; [`flaky`]: its failing test double.
 //! - [`actor`]: the board actor, the only writer of its board's events.
+//! - [`cluster`]: several servers on one PostgreSQL database: the `LISTEN` side of the notices.
 //! - [`registry`]: board id -> actor handle; opens boards from the store on first use.
 //! - [`roster`]: who is on a board, their pointers and colours, and who leads the view.
 //! - [`ws`]: a WebSocket session: reads client messages; the welcome, acks and errors.
@@ -19,6 +20,7 @@
 pub mod access;
 pub mod actor;
 pub mod cli;
+pub mod cluster;
 pub mod config;
 pub mod event_log;
 pub mod export;

@@ -1,9 +1,10 @@
 //! Board id -> actor handle. A board is opened (its snapshot and log tail replayed) on first
 //! use, and closed again once nobody has used it for a while.
 
-use crate::access::Keys;
-use crate::actor::{BoardError, BoardHandle, Opening};
-use crate::store::{Appended, EventStore, StoreError};
+use crate::access::{Keys, LinkRow};
+use crate::actor::{BoardError, BoardHandle, Opening, RecentCommands};
+use crate::cluster::{self, Beacon, Peers};
+use crate::store::{Appended, EventStore, Notice, StoreError};
 use serde::Serialize;
 use std::collections::HashMap;
 use std::net::IpAddr;
@@ -55,6 +56,9 @@ pub struct Stats {
     pub commits: u64,
     /// Board snapshots written since the server started.
     pub snapshots: u64,
+    /// Appends that lost a race to another server on the same PostgreSQL database, and were
+    /// decided again after catching up.
+    pub races_lost: u64,
 }
 
 /// Why a WebSocket connection was not accepted.
@@ -82,7 +86,7 @@ struct Open {
 /// other boards goes on meanwhile.
 type Slot = Arc<tokio::sync::Mutex<Option<Open>>>;
 
-struct Inner {
+pub(crate) struct Inner {
     store: EventStore,
     settings: Settings,
     /// Held only to find or remove a slot, never across an await.
@@ -92,6 +96,8 @@ struct Inner {
     connections: AtomicUsize,
     /// Open WebSocket connections per address (IPv6: per /64 network).
     per_address: std::sync::Mutex<HashMap<IpAddr, usize>>,
+    /// The other servers on the same PostgreSQL database, for presence (none on SQLite).
+    peers: Option<Peers>,
 }
 
 /// Counts a WebSocket session for as long as it lives.
@@ -133,15 +139,95 @@ impl Registry {
     /// A registry over `store`; from inside a tokio runtime, as it starts the idle sweeper.
     pub fn new(store: EventStore, settings: Settings) -> Self {
         let inner = Arc::new(Inner {
-            store,
             settings,
             boards: Default::default(),
             stopping: watch::channel(false).0,
             connections: AtomicUsize::new(0),
             per_address: Default::default(),
+            peers: store.pg_pool().map(|pool| Peers::start(pool.clone())),
+            store,
         });
         tokio::spawn(sweep(Arc::downgrade(&inner)));
+        if let Some(pool) = inner.store.pg_pool() {
+            tokio::spawn(cluster::listen(pool.clone(), Arc::downgrade(&inner)));
+            tokio::spawn(cluster::beat(Arc::downgrade(&inner)));
+        }
         Self { inner }
+    }
+
+    /// Passes another server's presence notice to the board's actor, if open here.
+    pub(crate) fn beacon(&self, beacon: Beacon) {
+        let ours = self.inner.peers.as_ref().map(Peers::instance);
+        if ours == Some(beacon.from) {
+            return;
+        }
+        if let Some(handle) = self.open_handle(beacon.board) {
+            handle.beacon(beacon);
+        }
+    }
+
+    /// Every open board says who is on its sockets and forgets those of dead servers.
+    pub(crate) fn beat_all(&self) {
+        let ids: Vec<BoardId> = self.slots().keys().copied().collect();
+        for id in ids {
+            if let Some(handle) = self.open_handle(id) {
+                handle.beat();
+            }
+        }
+    }
+
+    /// Starts the actor of a board just made here (nobody else knows it yet).
+    fn spawn_new(&self, board: Board, seq: u64, links: Vec<LinkRow>) -> BoardHandle {
+        let opening = Opening {
+            executed: RecentCommands::from_latest(Vec::new(), true),
+            links,
+            ballots: HashMap::new(),
+            peers: self.inner.peers.clone(),
+        };
+        BoardHandle::spawn_with(
+            self.inner.store.clone(),
+            board,
+            seq,
+            self.inner.settings.snapshot_every,
+            opening,
+        )
+    }
+
+    /// The registry behind a weak reference, while the server runs.
+    pub(crate) fn upgrade(inner: &Weak<Inner>) -> Option<Registry> {
+        inner.upgrade().map(|inner| Registry { inner })
+    }
+
+    /// Passes another server's notice to the board's actor, if the board is open here (a
+    /// board opened later reads its log then).
+    pub(crate) fn notice(&self, notice: Notice) {
+        let (Notice::Events(id, _) | Notice::Links(id) | Notice::Ballots(id)) = notice;
+        if let Some(handle) = self.open_handle(id) {
+            handle.notice(notice);
+        }
+    }
+
+    /// Every open board reads what it may have missed: notices were lost while the listening
+    /// connection was down.
+    pub(crate) fn catch_up_all(&self) {
+        let ids: Vec<BoardId> = self.slots().keys().copied().collect();
+        for id in ids {
+            if let Some(handle) = self.open_handle(id) {
+                handle.notice(Notice::Events(id, u64::MAX));
+                handle.notice(Notice::Links(id));
+                handle.notice(Notice::Ballots(id));
+            }
+        }
+    }
+
+    /// The actor of a board open here now, without opening it. A board being opened right
+    /// now is skipped: it reads the log's end once opened.
+    fn open_handle(&self, id: BoardId) -> Option<BoardHandle> {
+        let slot = self.slots().get(&id)?.clone();
+        let open = slot.try_lock().ok()?;
+        open.as_ref()
+            .filter(|o| !o.handle.is_closed())
+            .map(|o| o.handle.clone())
     }
 
     pub fn settings(&self) -> &Settings {
@@ -190,6 +276,7 @@ impl Registry {
             connections: self.inner.connections.load(Ordering::Relaxed),
             commits: self.inner.store.commits(),
             snapshots: self.inner.store.snapshots_written(),
+            races_lost: crate::actor::races_lost(),
         }
     }
 
@@ -264,6 +351,7 @@ impl Registry {
                 executed: store.recent_commands(id).await?,
                 links: store.links(id).await?,
                 ballots,
+                peers: self.inner.peers.clone(),
             };
             let handle = BoardHandle::spawn_with(
                 store.clone(),
@@ -272,6 +360,11 @@ impl Registry {
                 self.inner.settings.snapshot_every,
                 opening,
             );
+            // Another server may have stored events since the log was read, and its notice
+            // found no actor here to tell.
+            if self.inner.store.is_postgres() {
+                handle.notice(Notice::Events(id, u64::MAX));
+            }
             *open = Some(Open::new(handle.clone()));
             return Ok(Some(handle));
         }
@@ -328,13 +421,7 @@ impl Registry {
             .map_err(|e| BoardError::Storage(Arc::new(e)))?;
         let seq = steps.iter().map(|e| e.len() as u64).sum();
         let keys = self.new_links(id).await?;
-        let handle = BoardHandle::spawn(
-            self.inner.store.clone(),
-            board,
-            seq,
-            self.inner.settings.snapshot_every,
-            keys.rows(),
-        );
+        let handle = self.spawn_new(board, seq, keys.rows());
         self.insert(id, handle);
         Ok(Created {
             id,
@@ -357,13 +444,7 @@ impl Registry {
     pub async fn create(&self, title: String) -> Result<Created, BoardError> {
         let id = BoardId(uuid::Uuid::new_v4());
         let keys = self.new_links(id).await?;
-        let handle = BoardHandle::spawn(
-            self.inner.store.clone(),
-            Board::new(id),
-            0,
-            self.inner.settings.snapshot_every,
-            keys.rows(),
-        );
+        let handle = self.spawn_new(Board::new(id), 0, keys.rows());
         handle
             .execute(
                 None,

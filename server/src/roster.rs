@@ -51,6 +51,16 @@ impl Roster {
         Some(ServerMsg::Presence { participant })
     }
 
+    /// Adds a participant as another server describes them (their colour is theirs there);
+    /// nothing if they are here already.
+    pub fn arrive_as(&mut self, participant: Participant) -> Option<ServerMsg> {
+        if self.people.iter().any(|p| p.id == participant.id) {
+            return None;
+        }
+        self.people.push(participant.clone());
+        Some(ServerMsg::Presence { participant })
+    }
+
     /// A participant's pointer and editing state; nothing for someone not here.
     pub fn update(
         &mut self,

@@ -5,11 +5,11 @@
 use crate::access::LinkRow;
 use crate::actor::RecentCommands;
 use sqlx::migrate::MigrateDatabase;
-use sqlx::postgres::{PgConnectOptions, PgConnection, PgPool, PgPoolOptions};
+use sqlx::postgres::{PgConnectOptions, PgPool, PgPoolOptions};
 use sqlx::sqlite::{
     SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
 };
-use sqlx::{ConnectOptions, Connection, QueryBuilder, Row};
+use sqlx::{QueryBuilder, Row};
 use std::collections::HashMap;
 use std::fs::File;
 use std::path::PathBuf;
@@ -26,12 +26,6 @@ use uuid::Uuid;
 
 #[derive(Debug, Error)]
 pub enum StoreError {
-    #[error(
-        "another Stormwall server is already using the database {url} (PostgreSQL: it holds \
-         the database's advisory lock); stop that server first, or start this one with another \
-         --database"
-    )]
-    PgInUse { url: String },
     #[error("`backup` copies a SQLite database; back up PostgreSQL with pg_dump")]
     NotSqlite,
     #[error("invalid database URL {url:?}: {source}")]
@@ -56,6 +50,49 @@ pub enum StoreError {
         seq: i64,
         reason: String,
     },
+}
+
+impl StoreError {
+    /// Whether an append lost a race: another server stored events at the same seqs, or the
+    /// same command id, first. The writer then catches up and decides again.
+    pub fn is_conflict(&self) -> bool {
+        matches!(self, StoreError::Database(sqlx::Error::Database(e)) if e.is_unique_violation())
+    }
+}
+
+const NOTIFY: &str = "SELECT pg_notify('stormwall', $1)";
+
+/// What one server tells the others on `PG_CHANNEL` after changing a board: "e <board> <seq>"
+/// (events up to seq stored), "l <board>" (its links changed), "b <board>" (a ballot changed).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Notice {
+    Events(BoardId, u64),
+    Links(BoardId),
+    Ballots(BoardId),
+}
+
+impl Notice {
+    pub fn payload(&self) -> String {
+        match self {
+            Notice::Events(b, seq) => format!("e {b} {seq}"),
+            Notice::Links(b) => format!("l {b}"),
+            Notice::Ballots(b) => format!("b {b}"),
+        }
+    }
+
+    /// `None` for anything else (a notice from a newer server, say): ignored.
+    pub fn parse(payload: &str) -> Option<Notice> {
+        let mut parts = payload.split(' ');
+        let kind = parts.next()?;
+        let board = BoardId(parts.next()?.parse().ok()?);
+        let notice = match kind {
+            "e" => Notice::Events(board, parts.next()?.parse().ok()?),
+            "l" => Notice::Links(board),
+            "b" => Notice::Ballots(board),
+            _ => return None,
+        };
+        parts.next().is_none().then_some(notice)
+    }
 }
 
 /// One stored event with its place in the board's log.
@@ -125,18 +162,17 @@ macro_rules! on_db {
     };
 }
 
-/// What keeps a second server off the database: a lock on the SQLite file, or a session-level
-/// advisory lock held by one PostgreSQL connection. Released when dropped.
+/// What keeps a second server off a SQLite file: a lock on it, released when dropped. On
+/// PostgreSQL several servers share the database; its keys are the guard (see `append_batch`).
 enum Guard {
     // Held for its lock, never read.
     #[allow(dead_code)]
     File(File),
-    #[allow(dead_code)]
-    Postgres(PgConnection),
 }
 
-/// The advisory lock key a server holds on its PostgreSQL database ("stormwal" in ASCII).
-const PG_LOCK_KEY: i64 = 0x73746f726d77616c;
+/// The channel on which PostgreSQL servers ring each other after a commit (payload: see
+/// `Notice`). Only a doorbell: the events table is the truth.
+pub const PG_CHANNEL: &str = "stormwall";
 
 #[derive(Clone)]
 pub struct EventStore {
@@ -224,8 +260,8 @@ impl EventStore {
         }
     }
 
-    /// PostgreSQL: the database is created if missing and migrated (but for reading), and a
-    /// server holds an advisory lock on it for as long as it runs.
+    /// PostgreSQL: the database is created if missing and migrated (but for reading). Several
+    /// servers may run on it at once (see `append_batch`).
     async fn open_postgres(url: &str, access: Access) -> Result<Self, StoreError> {
         let mut options = pg_options(url)?;
         if access == Access::ReadOnly {
@@ -238,20 +274,6 @@ impl EventStore {
                 }
             }
         }
-        let lock = if access == Access::Server {
-            let mut guard = options.connect().await?;
-            let held: bool = sqlx::query_scalar("SELECT pg_try_advisory_lock($1)")
-                .bind(PG_LOCK_KEY)
-                .fetch_one(&mut guard)
-                .await?;
-            if !held {
-                let _ = guard.close().await;
-                return Err(StoreError::PgInUse { url: redacted(url) });
-            }
-            Some(Guard::Postgres(guard))
-        } else {
-            None
-        };
         let pool = PgPoolOptions::new()
             .max_connections(if access == Access::Server { 8 } else { 1 })
             .connect_with(options)
@@ -259,7 +281,7 @@ impl EventStore {
         if access != Access::ReadOnly {
             sqlx::migrate!("../migrations/postgres").run(&pool).await?;
         }
-        Ok(Self::with(Db::Postgres { pool }, lock))
+        Ok(Self::with(Db::Postgres { pool }, None))
     }
 
     /// Opens the database for an operator's command (`stormwall links`) while a server may be
@@ -314,6 +336,14 @@ impl EventStore {
             },
             None,
         ))
+    }
+
+    /// The PostgreSQL pool, for the connection that listens to other servers' notices.
+    pub fn pg_pool(&self) -> Option<&PgPool> {
+        match &self.db {
+            Db::Postgres { pool } => Some(pool),
+            Db::Sqlite { .. } => None,
+        }
     }
 
     /// Whether this store is on PostgreSQL.
@@ -581,6 +611,11 @@ impl EventStore {
                 });
                 insert.build().execute(&mut *tx).await?;
             }
+            if self.is_postgres() {
+                // Delivered with the commit, never before it, and never for a rollback.
+                let notice = Notice::Events(board, seq).payload();
+                sqlx::query(NOTIFY).bind(notice).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
         });
         self.commits
@@ -718,6 +753,10 @@ impl EventStore {
                     .execute(&mut *tx)
                     .await?;
             }
+            if self.is_postgres() {
+                let notice = Notice::Links(board).payload();
+                sqlx::query(NOTIFY).bind(notice).execute(&mut *tx).await?;
+            }
             tx.commit().await?;
         });
         Ok(())
@@ -768,6 +807,10 @@ impl EventStore {
                 .bind(dots)
                 .execute(writer)
                 .await?;
+            if self.is_postgres() {
+                let notice = Notice::Ballots(board).payload();
+                sqlx::query(NOTIFY).bind(notice).execute(writer).await?;
+            }
         });
         Ok(())
     }
@@ -778,15 +821,12 @@ impl EventStore {
             writer.close().await;
             pool.close().await;
         });
-        let guard = self.lock.lock().unwrap_or_else(|e| e.into_inner()).take();
-        if let Some(Guard::Postgres(connection)) = guard {
-            let _ = connection.close().await;
-        }
+        drop(self.lock.lock().unwrap_or_else(|e| e.into_inner()).take());
     }
 }
 
-/// Who opens the store: a server (locked, migrated), an operator's command beside a server
-/// (migrated, not locked), or a reader (neither).
+/// Who opens the store: a server (migrated; a SQLite file locked), an operator's command
+/// beside a server (migrated, not locked), or a reader (neither).
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Access {
     Server,
@@ -931,8 +971,32 @@ fn lock_file(db: PathBuf) -> Result<File, StoreError> {
 
 #[cfg(test)]
 mod tests {
-    use super::{file_path, redacted, utc_text};
+    #[test]
+    fn notices_read_back_as_written_and_anything_else_is_ignored() {
+        let board = BoardId(Uuid::new_v4());
+        for notice in [
+            Notice::Events(board, 42),
+            Notice::Links(board),
+            Notice::Ballots(board),
+        ] {
+            assert_eq!(Notice::parse(&notice.payload()), Some(notice));
+        }
+        for junk in [
+            "",
+            "e",
+            "x 1",
+            &format!("e {board}"),
+            &format!("e {board} 1 2"),
+            &format!("l {board} 3"),
+        ] {
+            assert_eq!(Notice::parse(junk), None, "{junk:?}");
+        }
+    }
+
+    use super::{file_path, redacted, utc_text, Notice};
     use std::path::PathBuf;
+    use stormwall_core::BoardId;
+    use uuid::Uuid;
 
     #[test]
     fn times_are_written_as_utc_iso_8601_with_milliseconds() {

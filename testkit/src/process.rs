@@ -85,11 +85,17 @@ impl ServerProcess {
                 bin.display()
             ));
         }
+        // To see what a server did in a test: STORMWALL_TEST_SERVER_LOG=stormwall=debug.
+        let log = std::env::var("STORMWALL_TEST_SERVER_LOG").ok();
         let mut child = Command::new(bin)
             .args(args)
-            .env("RUST_LOG", "error")
+            .env("RUST_LOG", log.as_deref().unwrap_or("error"))
             .stdout(Stdio::piped())
-            .stderr(Stdio::null())
+            .stderr(if log.is_some() {
+                Stdio::inherit()
+            } else {
+                Stdio::null()
+            })
             .kill_on_drop(true)
             .spawn()
             .map_err(|e| format!("cannot start {}: {e}", bin.display()))?;

@@ -389,6 +389,7 @@ async fn a_retry_older_than_the_ids_kept_in_memory_gets_its_original_outcome() {
         executed: recent,
         links: Vec::new(),
         ballots: Default::default(),
+        peers: None,
     };
     let handle = BoardHandle::spawn_with(store.clone(), opened.board, opened.seq, 0, opening);
     let again = handle

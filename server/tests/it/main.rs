@@ -10,6 +10,7 @@ mod crash;
 mod exports;
 mod history;
 mod http;
+mod instances;
 mod live;
 mod ops;
 mod security;
