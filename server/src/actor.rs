@@ -836,11 +836,15 @@ impl<L: EventLog> BoardActor<L> {
                 return;
             }
         };
-        if stored != self.links {
-            self.links = stored;
+        // Keys changed (not merely re-sealed): every connection opened with an old one ends.
+        let keys = |rows: &[LinkRow]| -> Vec<(Role, String)> {
+            rows.iter().map(|r| (r.role, r.key_hash.clone())).collect()
+        };
+        if keys(&stored) != keys(&self.links) {
             self.generations
                 .send_modify(|g| g.iter_mut().for_each(|n| *n += 1));
         }
+        self.links = stored;
     }
 
     async fn rotate(&mut self, role: Role, key: &str) -> Result<Granted, BoardError> {

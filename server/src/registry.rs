@@ -420,8 +420,8 @@ impl Registry {
             .await
             .map_err(|e| BoardError::Storage(Arc::new(e)))?;
         let seq = steps.iter().map(|e| e.len() as u64).sum();
-        let keys = self.new_links(id).await?;
-        let handle = self.spawn_new(board, seq, keys.rows());
+        let (keys, rows) = self.new_links(id).await?;
+        let handle = self.spawn_new(board, seq, rows);
         self.insert(id, handle);
         Ok(Created {
             id,
@@ -430,21 +430,24 @@ impl Registry {
     }
 
     /// Fresh links for a board nobody can reach yet, stored before its first event.
-    async fn new_links(&self, id: BoardId) -> Result<Keys, BoardError> {
+    /// The rows are made once: each sealing draws a fresh nonce, so rows made twice differ,
+    /// and the actor must hold exactly what is stored.
+    async fn new_links(&self, id: BoardId) -> Result<(Keys, Vec<LinkRow>), BoardError> {
         let keys = Keys::fresh();
+        let rows = keys.rows();
         self.inner
             .store
-            .save_links(id, &keys.rows())
+            .save_links(id, &rows)
             .await
             .map_err(|e| BoardError::Storage(Arc::new(e)))?;
-        Ok(keys)
+        Ok((keys, rows))
     }
 
     /// Creates a new board with a fresh id; returns its three links.
     pub async fn create(&self, title: String) -> Result<Created, BoardError> {
         let id = BoardId(uuid::Uuid::new_v4());
-        let keys = self.new_links(id).await?;
-        let handle = self.spawn_new(Board::new(id), 0, keys.rows());
+        let (keys, rows) = self.new_links(id).await?;
+        let handle = self.spawn_new(Board::new(id), 0, rows);
         handle
             .execute(
                 None,

@@ -675,3 +675,20 @@ async fn follow_me_reaches_everyone_but_only_from_the_facilitator() {
         }
     }
 }
+
+#[tokio::test]
+async fn a_wrong_key_ends_nobody_elses_connection() {
+    let db = TestDb::new();
+    let server = db.start().await;
+    let board = new_board(server.addr, "Wrong key").await;
+    let (mut ann, _) = Client::join_board(server.addr, board).await;
+    // A wrong key makes the board read its links again: what it holds must equal what is
+    // stored, or everyone connected would be told their link was revoked.
+    let url = stormwall_testkit::client::board_url(server.addr, board);
+    let mut stranger = Client::connect(&url).await.unwrap();
+    stranger.hello(&"a".repeat(40)).await.unwrap();
+    assert_eq!(stranger.closed().await.0, 4403);
+    ann.run(add_sticky("Still here")).await;
+    ann.expect_silence().await;
+    server.stop().await;
+}
