@@ -16,12 +16,13 @@ export class Server {
   url = '';
   private addr = '127.0.0.1:0';
 
-  constructor() {
+  /** `database`: another store than a fresh SQLite file (several servers share PostgreSQL). */
+  constructor(private readonly shared?: string) {
     this.dir = fs.mkdtempSync(path.join(os.tmpdir(), 'stormwall-e2e-'));
   }
 
   get database(): string {
-    return `sqlite://${path.join(this.dir, 'board.db')}`;
+    return this.shared ?? `sqlite://${path.join(this.dir, 'board.db')}`;
   }
 
   async start(): Promise<void> {

@@ -58,8 +58,13 @@ struct Args {
     #[arg(long, default_value_t = 100_000.0)]
     rate_limit: f64,
     /// Kill the server with SIGKILL this many times during the load, restarting it each time.
+    /// With several instances, each kill takes the next instance in turn.
     #[arg(long, default_value_t = 0)]
     crash_cycles: u32,
+    /// Server processes on the one database (PostgreSQL only for more than 1). Clients are
+    /// spread over them round-robin; a client whose instance dies goes to the next one.
+    #[arg(long, default_value_t = 1)]
+    instances: usize,
     /// Seconds between kills.
     #[arg(long, default_value_t = 2.0)]
     crash_every: f64,
@@ -164,6 +169,8 @@ struct Shared {
     reconnects: u64,
     /// Fresh welcomes to clients that fell too far behind (events skipped, not received).
     rewelcomes: u64,
+    /// From a client's connection dropping to its next ack, on whichever instance (ms).
+    outages: Vec<f64>,
 }
 
 struct Run {
@@ -203,7 +210,13 @@ fn summary(name: &str, values: &mut [f64]) {
 /// One client: connects (again and again, if the server dies), adds its sticky, then moves it
 /// at its share of the rate. Its commands go through the core's sync engine, as a browser's
 /// do: applied at once, sent under the window, resent under the same ids after a reconnect.
-async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, addr: Arc<str>) {
+async fn client(
+    run: Arc<Run>,
+    me: usize,
+    board_index: usize,
+    board: BoardId,
+    addrs: Arc<[Arc<str>]>,
+) {
     let args = &run.args;
     let sticky = StickyId(Uuid::new_v4());
     let started = Instant::now();
@@ -228,12 +241,22 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
     let mut tick = tokio::time::interval_at(tokio::time::Instant::now() + offset, period);
     tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut backoff = Duration::from_millis(50);
+    // Instances in turn, from this client's own; a connection lost moves on to the next.
+    let mut instance = me % addrs.len();
+    let mut first = true;
+    // When the last connection dropped, until the next ack (an outage as the user sees it).
+    let mut lost_at: Option<Instant> = None;
     'connection: loop {
         engine.disconnected();
+        if !first {
+            lost_at.get_or_insert_with(Instant::now);
+            instance = (instance + 1) % addrs.len();
+        }
+        first = false;
         if run.stopping.load(Ordering::Relaxed) && engine.unsaved() == 0 && added {
             return;
         }
-        let url = format!("{}?name=load{me}", board_url(&addr, board));
+        let url = format!("{}?name=load{me}", board_url(&addrs[instance], board));
         let mut ws = match Client::connect(&url).await {
             Ok(ws) => ws,
             Err(_) => {
@@ -339,6 +362,9 @@ async fn client(run: Arc<Run>, me: usize, board_index: usize, board: BoardId, ad
                         ServerMsg::Ack { command_id, .. } => {
                             added = true;
                             let mut shared = run.shared.lock().unwrap();
+                            if let Some(lost) = lost_at.take() {
+                                shared.outages.push(at.duration_since(lost).as_secs_f64() * 1000.0);
+                            }
                             shared.acked.insert(*command_id);
                             if let Some((sent, _, _)) = shared.sent.get(command_id).copied() {
                                 if run.measuring.load(Ordering::Relaxed) {
@@ -474,11 +500,19 @@ async fn main() {
 
 async fn load(args: Args) -> Result<(), String> {
     let (dir, db) = temp_db(&args);
-    let mut server = Server::start(&args, &db, "127.0.0.1:0").await?;
-    let addr: Arc<str> = server.addr.clone().into();
+    if args.instances > 1 && !db.starts_with("postgres") {
+        return Err(
+            "several --instances share a PostgreSQL database: give --database postgres://…".into(),
+        );
+    }
+    let mut servers = Vec::new();
+    for _ in 0..args.instances.max(1) {
+        servers.push(Server::start(&args, &db, "127.0.0.1:0").await?);
+    }
+    let addrs: Arc<[Arc<str>]> = servers.iter().map(|s| Arc::from(s.addr.as_str())).collect();
     let mut boards = Vec::new();
     for i in 0..args.boards.max(1) {
-        boards.push(server.create_board(&format!("Load {i}")).await?);
+        boards.push(servers[0].create_board(&format!("Load {i}")).await?);
     }
     let mut clients_per_board = vec![0; boards.len()];
     for c in 0..args.clients {
@@ -500,14 +534,14 @@ async fn load(args: Args) -> Result<(), String> {
             c,
             b,
             boards[b],
-            addr.clone(),
+            addrs.clone(),
         )));
     }
     // Warm-up: connections made, stickies added.
     tokio::time::sleep(Duration::from_secs(1)).await;
-    let commits_before = server.stats().await["commits"].as_u64().unwrap_or(0);
+    let (commits_before, races_before) = totals(&servers).await;
     let acked_before = run.shared.lock().unwrap().acked.len();
-    let cpu_before = server.cpu();
+    let cpu_before = cpu(&servers);
     run.measuring.store(true, Ordering::Relaxed);
     let started = Instant::now();
     let duration = Duration::from_secs_f64(args.duration);
@@ -520,16 +554,18 @@ async fn load(args: Args) -> Result<(), String> {
         };
         tokio::time::sleep(next.min(duration.saturating_sub(started.elapsed()))).await;
         if args.crash_cycles > kills && started.elapsed() < duration {
-            server.kill().await;
+            let victim = kills as usize % servers.len();
+            servers[victim].kill().await;
             kills += 1;
-            println!("killed the server (SIGKILL), cycle {kills}; restarting");
-            server = Server::start(&args, &db, &addr).await?;
+            println!("killed instance {victim} (SIGKILL), cycle {kills}; restarting it");
+            let addr = addrs[victim].to_string();
+            servers[victim] = Server::start(&args, &db, &addr).await?;
         }
     }
     let elapsed = started.elapsed().as_secs_f64();
     run.measuring.store(false, Ordering::Relaxed);
-    let cpu_after = server.cpu();
-    let commits_after = server.stats().await["commits"].as_u64();
+    let cpu_after = cpu(&servers);
+    let (commits_after, races_after) = totals(&servers).await;
     let acked_in_window = run.shared.lock().unwrap().acked.len() - acked_before;
     run.stopping.store(true, Ordering::Relaxed);
     let drained =
@@ -540,9 +576,14 @@ async fn load(args: Args) -> Result<(), String> {
 
     let mut shared = std::mem::take(&mut *run.shared.lock().unwrap());
     println!(
-        "{} clients on {} boards, rate {} cmd/s{}, synchronous={}, {:.1} s measured{}",
+        "{} clients on {} boards{}, rate {} cmd/s{}, synchronous={}, {:.1} s measured{}",
         args.clients,
         boards.len(),
+        if servers.len() > 1 {
+            format!(" over {} instances", servers.len())
+        } else {
+            String::new()
+        },
         if args.rate > 0.0 {
             args.rate.to_string()
         } else {
@@ -566,12 +607,22 @@ async fn load(args: Args) -> Result<(), String> {
     summary("send -> ack (durable), sender", &mut shared.acks);
     let per_second = acked_in_window as f64 / elapsed;
     println!("throughput: {per_second:.0} acknowledged commands/s = durable events/s");
-    if let Some(after) = commits_after.filter(|_| kills == 0) {
-        let commits = after.saturating_sub(commits_before).max(1);
+    if kills == 0 {
+        let commits = commits_after.saturating_sub(commits_before).max(1);
         println!(
             "group commit: {commits} transactions, {:.1} commands each on average",
             acked_in_window as f64 / commits as f64
         );
+        if servers.len() > 1 {
+            let races = races_after.saturating_sub(races_before);
+            println!(
+                "conflict retries: {races} appends lost a race to another instance and were decided again ({:.1} % of {commits} commits)",
+                races as f64 * 100.0 / commits as f64
+            );
+        }
+    }
+    if !shared.outages.is_empty() {
+        summary("outage: connection lost -> next ack", &mut shared.outages);
     }
     println!(
         "errors: {:?}; reconnects: {}; fresh welcomes to clients that fell behind: {}",
@@ -596,7 +647,9 @@ async fn load(args: Args) -> Result<(), String> {
         _ => println!("server CPU: not measured"),
     }
 
-    server.kill().await;
+    for server in &mut servers {
+        server.kill().await;
+    }
     let mut ok = true;
     if kills > 0 {
         ok = check_log(&db, &boards, &shared.acked).await?;
@@ -607,6 +660,22 @@ async fn load(args: Args) -> Result<(), String> {
     } else {
         Err("acknowledged commands were lost or duplicated".into())
     }
+}
+
+/// Commits and lost races over every instance, from their `/api/stats`.
+async fn totals(servers: &[Server]) -> (u64, u64) {
+    let (mut commits, mut races) = (0, 0);
+    for server in servers {
+        let stats = server.stats().await;
+        commits += stats["commits"].as_u64().unwrap_or(0);
+        races += stats["races_lost"].as_u64().unwrap_or(0);
+    }
+    (commits, races)
+}
+
+/// The CPU time of every instance together.
+fn cpu(servers: &[Server]) -> Option<Duration> {
+    servers.iter().map(Server::cpu).sum()
 }
 
 /// After crashes: every acknowledged command is in the log exactly once, and each board's

@@ -296,3 +296,39 @@ async fn a_server_killed_mid_burst_loses_nothing_its_clients_resend_to_the_other
 async fn burst_owned(addr: String, board: BoardId, commands: Vec<(Uuid, Command)>) -> Vec<Uuid> {
     burst(&addr, board, commands).await
 }
+
+#[tokio::test]
+async fn a_server_whose_listening_connection_drops_still_hears_of_every_event() {
+    let db = TestDb::new();
+    if !postgres_only(&db) {
+        return;
+    }
+    let (a, b) = (instance(&db).await, instance(&db).await);
+    let board = new_board(&a.addr, "Doorbell").await;
+    let (mut on_a, _) = Client::join_board(&a.addr, board).await;
+    let (mut on_b, _) = Client::join_board(&b.addr, board).await;
+    let admin = sqlx::PgPool::connect(&db.url()).await.unwrap();
+    for round in 0..3 {
+        // Every server's listening connection is cut (as a proxy's idle timeout or a
+        // database restart would), and B writes at once: its notice may go to nobody.
+        let cut: Vec<i32> = sqlx::query_scalar(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
+             AND query ILIKE '%LISTEN%' AND pid <> pg_backend_pid()",
+        )
+        .fetch_all(&admin)
+        .await
+        .unwrap();
+        assert!(!cut.is_empty(), "no listening connection found");
+        sqlx::query("SELECT pg_terminate_backend(pid) FROM unnest($1::int[]) AS pid")
+            .bind(&cut)
+            .execute(&admin)
+            .await
+            .unwrap();
+        on_b.run(add_sticky(&format!("While cut {round}"))).await;
+        match on_a.recv().await {
+            ServerMsg::Event { .. } => {}
+            other => panic!("expected B's event on A, got {other:?}"),
+        }
+    }
+    admin.close().await;
+}
