@@ -15,7 +15,7 @@ use crate::cluster::{self, Beacon, Peers, Said};
 use crate::event_log::EventLog;
 use crate::outbox::{self, Frames, Outbox};
 use crate::roster::Roster;
-use crate::store::{Appended, Notice, StoreError};
+use crate::store::{Appended, Notice, StoreError, StoredEvent};
 use axum::body::Bytes;
 use std::collections::{HashMap, VecDeque};
 use std::sync::Arc;
@@ -787,7 +787,9 @@ impl<L: EventLog> BoardActor<L> {
             }
             Msg::Beacon(beacon) => self.beacon(*beacon),
             Msg::Beat => self.beat(),
-            Msg::Notice(Notice::Events(_, seq)) => self.catch_up(Some(seq)).await,
+            Msg::Notice(Notice::Events(_, seq, events)) => {
+                self.catch_up(Some(seq), events).await;
+            }
             Msg::Notice(Notice::Links(_)) => self.reload_links().await,
             Msg::Notice(Notice::Ballots(_)) => {
                 if let Some(vote) = self.open_vote() {
@@ -1040,6 +1042,9 @@ impl<L: EventLog> BoardActor<L> {
             // read again from the store should the commit fail. The empty board standing in
             // meanwhile is read for its id alone.
             let id = self.board.id;
+            // With other writers (PostgreSQL) a race may be lost: the board as it was is
+            // kept to catch up from, at the price of a copy when the working copy changes.
+            let kept = self.peers.is_some().then(|| self.board.clone());
             let live = std::mem::replace(&mut self.board, Arc::new(Board::new(id)));
             let decided = decide(live, self.seq, &self.ballots, &earlier, now_ms(), &batch);
             match self.commit(&decided).await {
@@ -1050,8 +1055,15 @@ impl<L: EventLog> BoardActor<L> {
                 Err(e) if e.is_conflict() && races < MAX_RACES => {
                     races += 1;
                     RACES.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    tracing::info!(board = %id, seq = self.seq, races, "append conflict: another server wrote first; catching up");
-                    if !self.recover().await {
+                    tracing::debug!(board = %id, seq = self.seq, races, "append conflict: another server wrote first; catching up");
+                    let caught_up = match kept {
+                        Some(board) => {
+                            self.board = board;
+                            self.catch_up(None, None).await
+                        }
+                        None => false,
+                    };
+                    if !caught_up && !self.recover().await {
                         let e = Arc::new(e);
                         answer(batch, decided.outcomes, Some(&e));
                         return false;
@@ -1153,17 +1165,32 @@ impl<L: EventLog> BoardActor<L> {
 
     /// Takes in what another server stored after this actor's seq (PostgreSQL): applied,
     /// sent to this server's sockets, and its command ids remembered. Nothing when there is
-    /// nothing new; `known` is the seq a notice announced, if any.
-    async fn catch_up(&mut self, known: Option<u64>) {
+    /// nothing new; `known` is the seq a notice announced, if any, and `carried` the events
+    /// it brought: used when they are exactly the ones missing, else the table is read.
+    /// False when the table could not be read.
+    async fn catch_up(&mut self, known: Option<u64>, carried: Option<String>) -> bool {
         if known.is_some_and(|seq| seq <= self.seq) {
-            return;
+            return true;
         }
-        let events = match self.store.events_after(self.board.id, self.seq).await {
-            Ok(events) => events,
-            Err(e) => {
-                tracing::warn!(board = %self.board.id, error = %e, "catching up failed; the next notice or commit tries again");
-                return;
-            }
+        let carried: Option<Vec<StoredEvent>> =
+            carried.and_then(|json| serde_json::from_str(&json).ok());
+        let next = self.seq + 1;
+        let fits = |events: &Vec<StoredEvent>| {
+            events
+                .iter()
+                .map(|e| e.seq)
+                .eq(next..next + events.len() as u64)
+                && events.last().map(|e| e.seq) == known
+        };
+        let events = match carried.filter(fits) {
+            Some(events) => events,
+            None => match self.store.events_after(self.board.id, self.seq).await {
+                Ok(events) => events,
+                Err(e) => {
+                    tracing::warn!(board = %self.board.id, error = %e, "catching up failed; the next notice or commit tries again");
+                    return false;
+                }
+            },
         };
         let mut out = Vec::with_capacity(events.len());
         for logged in events {
@@ -1175,6 +1202,7 @@ impl<L: EventLog> BoardActor<L> {
         if self.open_vote().is_none() {
             self.ballots.clear();
         }
+        true
     }
 
     /// After losing a race the live board is gone (the working copy took it, then was

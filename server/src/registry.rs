@@ -201,7 +201,7 @@ impl Registry {
     /// Passes another server's notice to the board's actor, if the board is open here (a
     /// board opened later reads its log then).
     pub(crate) fn notice(&self, notice: Notice) {
-        let (Notice::Events(id, _) | Notice::Links(id) | Notice::Ballots(id)) = notice;
+        let (Notice::Events(id, ..) | Notice::Links(id) | Notice::Ballots(id)) = notice;
         if let Some(handle) = self.open_handle(id) {
             handle.notice(notice);
         }
@@ -213,7 +213,7 @@ impl Registry {
         let ids: Vec<BoardId> = self.slots().keys().copied().collect();
         for id in ids {
             if let Some(handle) = self.open_handle(id) {
-                handle.notice(Notice::Events(id, u64::MAX));
+                handle.notice(Notice::Events(id, u64::MAX, None));
                 handle.notice(Notice::Links(id));
                 handle.notice(Notice::Ballots(id));
             }
@@ -363,7 +363,7 @@ impl Registry {
             // Another server may have stored events since the log was read, and its notice
             // found no actor here to tell.
             if self.inner.store.is_postgres() {
-                handle.notice(Notice::Events(id, u64::MAX));
+                handle.notice(Notice::Events(id, u64::MAX, None));
             }
             *open = Some(Open::new(handle.clone()));
             return Ok(Some(handle));

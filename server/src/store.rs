@@ -62,19 +62,27 @@ impl StoreError {
 
 const NOTIFY: &str = "SELECT pg_notify('stormwall', $1)";
 
-/// What one server tells the others on `PG_CHANNEL` after changing a board: "e <board> <seq>"
-/// (events up to seq stored), "l <board>" (its links changed), "b <board>" (a ballot changed).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+/// What one server tells the others on `PG_CHANNEL` after changing a board: "e <board> <seq>
+/// [events]" (events up to seq stored; the events themselves, as JSON, when they fit in a
+/// notice, so the others need not read them back), "l <board>" (its links changed), "b
+/// <board>" (a ballot changed).
+#[derive(Clone, Debug, PartialEq)]
 pub enum Notice {
-    Events(BoardId, u64),
+    /// The events come as JSON (`[StoredEvent]`), read only by a board that lacks them: a
+    /// server hears its own notices too.
+    Events(BoardId, u64, Option<String>),
     Links(BoardId),
     Ballots(BoardId),
 }
 
+/// The most bytes of a notice: PostgreSQL refuses 8,000 or more.
+const MAX_NOTICE: usize = 7_900;
+
 impl Notice {
     pub fn payload(&self) -> String {
         match self {
-            Notice::Events(b, seq) => format!("e {b} {seq}"),
+            Notice::Events(b, seq, None) => format!("e {b} {seq}"),
+            Notice::Events(b, seq, Some(json)) => events_notice(*b, *seq, json),
             Notice::Links(b) => format!("l {b}"),
             Notice::Ballots(b) => format!("b {b}"),
         }
@@ -82,17 +90,64 @@ impl Notice {
 
     /// `None` for anything else (a notice from a newer server, say): ignored.
     pub fn parse(payload: &str) -> Option<Notice> {
-        let mut parts = payload.split(' ');
+        let mut parts = payload.splitn(4, ' ');
         let kind = parts.next()?;
         let board = BoardId(parts.next()?.parse().ok()?);
         let notice = match kind {
-            "e" => Notice::Events(board, parts.next()?.parse().ok()?),
+            "e" => {
+                let seq = parts.next()?.parse().ok()?;
+                Notice::Events(board, seq, parts.next().map(str::to_owned))
+            }
             "l" => Notice::Links(board),
             "b" => Notice::Ballots(board),
             _ => return None,
         };
         parts.next().is_none().then_some(notice)
     }
+}
+
+/// An events notice, with the events when they fit.
+fn events_notice(board: BoardId, seq: u64, json: &str) -> String {
+    let bare = format!("e {board} {seq}");
+    if bare.len() + 1 + json.len() <= MAX_NOTICE {
+        format!("{bare} {json}")
+    } else {
+        bare
+    }
+}
+
+/// The notice of a group commit stored after `last_seq`, with its events when they fit.
+fn carried_notice(board: BoardId, last_seq: u64, commands: &[Appended<'_>], now: &str) -> String {
+    let mut seq = last_seq;
+    let mut carried = Vec::new();
+    for command in commands {
+        for event in command.events {
+            seq += 1;
+            carried.push(Carried {
+                seq,
+                command_id: command.command_id,
+                author: command.author,
+                recorded_at: now,
+                event,
+            });
+        }
+    }
+    // Big batches are read back from the table instead (their JSON is not even made).
+    if carried.len() > 64 {
+        return format!("e {board} {seq}");
+    }
+    let json = serde_json::to_string(&carried).expect("events serialise");
+    events_notice(board, seq, &json)
+}
+
+/// A stored event as a notice carries it: `StoredEvent`'s fields, borrowed.
+#[derive(serde::Serialize)]
+struct Carried<'a> {
+    seq: u64,
+    command_id: Option<Uuid>,
+    author: Option<&'a str>,
+    recorded_at: &'a str,
+    event: &'a Event,
 }
 
 /// One stored event with its place in the board's log.
@@ -613,8 +668,10 @@ impl EventStore {
             }
             if self.is_postgres() {
                 // Delivered with the commit, never before it, and never for a rollback.
-                let notice = Notice::Events(board, seq).payload();
-                sqlx::query(NOTIFY).bind(notice).execute(&mut *tx).await?;
+                sqlx::query(NOTIFY)
+                    .bind(carried_notice(board, last_seq, commands, &now))
+                    .execute(&mut *tx)
+                    .await?;
             }
             tx.commit().await?;
         });
@@ -974,26 +1031,44 @@ mod tests {
     #[test]
     fn notices_read_back_as_written_and_anything_else_is_ignored() {
         let board = BoardId(Uuid::new_v4());
+        let event = StoredEvent {
+            seq: 42,
+            command_id: Some(Uuid::new_v4()),
+            author: Some("Ann".into()),
+            recorded_at: "2026-11-28T12:00:00.000Z".into(),
+            event: stormwall_core::Event::BoardRenamed {
+                title: "Τίτλος 'quoted' \"twice\"".into(),
+            },
+        };
+        let json = serde_json::to_string(&[&event]).unwrap();
         for notice in [
-            Notice::Events(board, 42),
+            Notice::Events(board, 42, None),
+            Notice::Events(board, 42, Some(json)),
             Notice::Links(board),
             Notice::Ballots(board),
         ] {
             assert_eq!(Notice::parse(&notice.payload()), Some(notice));
         }
+        // Too big for one notice: the seq alone, and the events are read from the table.
+        let many = serde_json::to_string(&vec![event; 100]).unwrap();
+        let payload = Notice::Events(board, 42, Some(many)).payload();
+        assert!(payload.len() < MAX_NOTICE);
+        assert_eq!(
+            Notice::parse(&payload),
+            Some(Notice::Events(board, 42, None))
+        );
         for junk in [
             "",
             "e",
             "x 1",
             &format!("e {board}"),
-            &format!("e {board} 1 2"),
             &format!("l {board} 3"),
         ] {
             assert_eq!(Notice::parse(junk), None, "{junk:?}");
         }
     }
 
-    use super::{file_path, redacted, utc_text, Notice};
+    use super::{file_path, redacted, utc_text, Notice, StoredEvent, MAX_NOTICE};
     use std::path::PathBuf;
     use stormwall_core::BoardId;
     use uuid::Uuid;

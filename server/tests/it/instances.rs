@@ -253,7 +253,10 @@ async fn a_server_killed_mid_burst_loses_nothing_its_clients_resend_to_the_other
     let (to_a, to_b) = (commands("A"), commands("B"));
     let on_a = tokio::spawn(burst_owned(a.addr.clone(), board, to_a.clone()));
     let on_b = tokio::spawn(burst_owned(b.addr.clone(), board, to_b.clone()));
-    tokio::time::sleep(Duration::from_millis(250)).await;
+    // Killed once it has stored some of the burst (its log, read over HTTP).
+    while log(&a.addr, board).await.len() < 100 {
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
     a.kill().await;
     let acked_by_a = on_a.await.unwrap();
     let acked_by_b = on_b.await.unwrap();
@@ -312,8 +315,9 @@ async fn a_server_whose_listening_connection_drops_still_hears_of_every_event() 
         // Every server's listening connection is cut (as a proxy's idle timeout or a
         // database restart would), and B writes at once: its notice may go to nobody.
         let cut: Vec<i32> = sqlx::query_scalar(
+            // Starts with: this query's own text names LISTEN too.
             "SELECT pid FROM pg_stat_activity WHERE datname = current_database() \
-             AND query ILIKE '%LISTEN%' AND pid <> pg_backend_pid()",
+             AND query LIKE 'LISTEN %'",
         )
         .fetch_all(&admin)
         .await
