@@ -828,8 +828,8 @@ impl<L: EventLog> BoardActor<L> {
         access::check(&self.links, key)
     }
 
-    /// The links as stored; if they changed (an operator, or a facilitator on another
-    /// server, replaced them), every connection opened with an old key ends.
+    /// The links as stored; if a key changed (an operator, or a facilitator on another
+    /// server, replaced it), every connection opened with the old key ends.
     async fn reload_links(&mut self) {
         let stored = match self.store.links(self.board.id).await {
             Ok(stored) => stored,
@@ -838,13 +838,17 @@ impl<L: EventLog> BoardActor<L> {
                 return;
             }
         };
-        // Keys changed (not merely re-sealed): every connection opened with an old one ends.
-        let keys = |rows: &[LinkRow]| -> Vec<(Role, String)> {
-            rows.iter().map(|r| (r.role, r.key_hash.clone())).collect()
+        // A role whose key changed (not merely re-sealed): its connections end, the others'
+        // go on (a facilitator on another server rotated one link, or an operator all three).
+        let hash = |rows: &[LinkRow], role: Role| {
+            rows.iter()
+                .find(|r| r.role == role)
+                .map(|r| r.key_hash.clone())
         };
-        if keys(&stored) != keys(&self.links) {
-            self.generations
-                .send_modify(|g| g.iter_mut().for_each(|n| *n += 1));
+        for role in Role::ALL {
+            if hash(&stored, role) != hash(&self.links, role) {
+                self.generations.send_modify(|g| g[role_index(role)] += 1);
+            }
         }
         self.links = stored;
     }

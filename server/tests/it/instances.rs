@@ -336,3 +336,32 @@ async fn a_server_whose_listening_connection_drops_still_hears_of_every_event() 
     }
     admin.close().await;
 }
+
+#[tokio::test]
+async fn a_link_rotated_on_one_server_ends_its_connections_on_the_other() {
+    let db = TestDb::new();
+    if !postgres_only(&db) {
+        return;
+    }
+    let (a, b) = (instance(&db).await, instance(&db).await);
+    let board = new_board(&a.addr, "Rotate across").await;
+    let edit = links::key(board, Role::Edit);
+    let (mut editor, _) = Client::join_with_key(&b.addr, board, &edit).await;
+    let view = links::key(board, Role::View);
+    let (mut viewer, _) = Client::join_with_key(&b.addr, board, &view).await;
+    let (mut facilitator, _) = Client::join_board(&a.addr, board).await;
+    facilitator
+        .send(&ClientMsg::RotateLink { role: Role::Edit })
+        .await
+        .unwrap();
+    // The editor on B is told at once; the viewer on B goes on.
+    let (code, _) = tokio::time::timeout(Duration::from_secs(5), editor.closed())
+        .await
+        .expect("the editor's connection on B ends");
+    assert_eq!(code, 4410);
+    facilitator.run(add_sticky("After the rotation")).await;
+    match viewer.recv().await {
+        ServerMsg::Event { .. } => {}
+        other => panic!("the viewer on B should go on, got {other:?}"),
+    }
+}
