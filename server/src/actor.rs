@@ -534,9 +534,9 @@ struct BoardActor<L> {
     ballots: HashMap<String, Vec<StickyId>>,
     /// The other servers (PostgreSQL): this board's presence goes to them too.
     peers: Option<Peers>,
-    /// The people on the roster who are on another server's sockets: that server, and when
-    /// it last spoke of them.
-    remote: HashMap<Uuid, (Uuid, Instant)>,
+    /// The people on the roster who are on another server's sockets, and when that server
+    /// last spoke of them.
+    remote: HashMap<Uuid, Instant>,
 }
 
 /// What a command in a group commit comes to, once the commit is known.
@@ -927,18 +927,18 @@ impl<L: EventLog> BoardActor<L> {
 
     /// Presence from another server, shared with this server's sockets.
     fn beacon(&mut self, beacon: Beacon) {
-        let Beacon { from, said, .. } = beacon;
+        let Beacon { said, .. } = beacon;
         let msg = match said {
             Said::Here { people } => {
                 for p in people {
-                    self.remote_presence(from, p);
+                    self.remote_presence(p);
                 }
                 return;
             }
             Said::Msg { msg } => *msg,
         };
         match msg {
-            ServerMsg::Presence { participant } => self.remote_presence(from, participant),
+            ServerMsg::Presence { participant } => self.remote_presence(participant),
             ServerMsg::Left { participant_id } if self.remote.remove(&participant_id).is_some() => {
                 for msg in self.roster.leave(participant_id) {
                     self.share(participant_id, &msg);
@@ -955,13 +955,13 @@ impl<L: EventLog> BoardActor<L> {
 
     /// Someone on another server's sockets: added to the roster as that server describes
     /// them (colour included), or their pointer moved; shared only if something changed.
-    fn remote_presence(&mut self, from: Uuid, p: Participant) {
+    fn remote_presence(&mut self, p: Participant) {
         let known = self.roster.participants().iter().find(|q| q.id == p.id);
         if known.is_some() && !self.remote.contains_key(&p.id) {
             // On this server's own sockets: it knows best.
             return;
         }
-        self.remote.insert(p.id, (from, Instant::now()));
+        self.remote.insert(p.id, Instant::now());
         let id = p.id;
         let msg = match known {
             Some(q) if q.cursor == p.cursor && q.editing == p.editing => None,
@@ -979,7 +979,7 @@ impl<L: EventLog> BoardActor<L> {
         let gone: Vec<Uuid> = self
             .remote
             .iter()
-            .filter(|(_, (_, heard))| now.duration_since(*heard) > cluster::EXPIRY)
+            .filter(|(_, heard)| now.duration_since(**heard) > cluster::EXPIRY)
             .map(|(id, _)| *id)
             .collect();
         for id in gone {

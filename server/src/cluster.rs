@@ -12,7 +12,7 @@
 //! long; the table stays the truth.
 
 use crate::registry::{Inner, Registry};
-use crate::store::{Notice, PG_CHANNEL};
+use crate::store::{Notice, MAX_NOTICE, PG_CHANNEL};
 use serde::{Deserialize, Serialize};
 use sqlx::postgres::{PgListener, PgPool};
 use std::sync::Weak;
@@ -90,8 +90,6 @@ pub const PRESENCE_CHANNEL: &str = "stormwall_presence";
 pub const BEAT: Duration = Duration::from_secs(1);
 /// A participant of another server not heard of for this long is gone: its server died.
 pub const EXPIRY: Duration = Duration::from_secs(3);
-/// Most bytes in one notice: PostgreSQL refuses payloads of 8,000 bytes or more.
-const MAX_PAYLOAD: usize = 7_000;
 /// Notices waiting to be sent; more are dropped (presence is superseded by the next one).
 const QUEUE: usize = 1024;
 
@@ -145,7 +143,7 @@ impl Peers {
             said,
         };
         let json = serde_json::to_string(&beacon).expect("presence serialises");
-        if json.len() > MAX_PAYLOAD {
+        if json.len() > MAX_NOTICE {
             tracing::debug!(bytes = json.len(), "presence notice too big; dropped");
             return;
         }
@@ -158,7 +156,7 @@ impl Peers {
         let mut bytes = 0;
         for p in people {
             let size = serde_json::to_string(p).map_or(0, |s| s.len()) + 1;
-            if bytes + size > MAX_PAYLOAD - 200 && !chunk.is_empty() {
+            if bytes + size > MAX_NOTICE - 200 && !chunk.is_empty() {
                 let people = std::mem::take(&mut chunk);
                 self.say(board, Said::Here { people });
                 bytes = 0;
@@ -234,7 +232,7 @@ mod tests {
         peers.here(board, &crowd);
         let mut heard = Vec::new();
         while let Ok(json) = rx.try_recv() {
-            assert!(json.len() <= MAX_PAYLOAD, "{} bytes", json.len());
+            assert!(json.len() <= MAX_NOTICE, "{} bytes", json.len());
             let beacon: Beacon = serde_json::from_str(&json).unwrap();
             assert_eq!((beacon.from, beacon.board), (peers.instance, board));
             let Said::Here { people } = beacon.said else {

@@ -76,7 +76,7 @@ pub enum Notice {
 }
 
 /// The most bytes of a notice: PostgreSQL refuses 8,000 or more.
-const MAX_NOTICE: usize = 7_900;
+pub const MAX_NOTICE: usize = 7_900;
 
 impl Notice {
     pub fn payload(&self) -> String {
