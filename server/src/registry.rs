@@ -168,11 +168,8 @@ impl Registry {
 
     /// Every open board says who is on its sockets and forgets those of dead servers.
     pub(crate) fn beat_all(&self) {
-        let ids: Vec<BoardId> = self.slots().keys().copied().collect();
-        for id in ids {
-            if let Some(handle) = self.open_handle(id) {
-                handle.beat();
-            }
+        for handle in self.open_handles() {
+            handle.beat();
         }
     }
 
@@ -210,14 +207,20 @@ impl Registry {
     /// Every open board reads what it may have missed: notices were lost while the listening
     /// connection was down.
     pub(crate) fn catch_up_all(&self) {
-        let ids: Vec<BoardId> = self.slots().keys().copied().collect();
-        for id in ids {
-            if let Some(handle) = self.open_handle(id) {
-                handle.notice(Notice::Events(id, u64::MAX, None));
-                handle.notice(Notice::Links(id));
-                handle.notice(Notice::Ballots(id));
-            }
+        for handle in self.open_handles() {
+            let id = handle.id();
+            handle.notice(Notice::Events(id, u64::MAX, None));
+            handle.notice(Notice::Links(id));
+            handle.notice(Notice::Ballots(id));
         }
+    }
+
+    /// The actors of every board open here now (see `open_handle`).
+    fn open_handles(&self) -> Vec<BoardHandle> {
+        let ids: Vec<BoardId> = self.slots().keys().copied().collect();
+        ids.into_iter()
+            .filter_map(|id| self.open_handle(id))
+            .collect()
     }
 
     /// The actor of a board open here now, without opening it. A board being opened right
